@@ -1,0 +1,105 @@
+"""Finding glossary terms in Korean text in one pass, whatever the glossary's size.
+
+All spellings go into one Aho–Corasick automaton over a view of the text with whitespace
+removed, so 냉난방 공조 and 냉난방공조 are one key and the cost is linear in the text,
+not a loop over terms. Context words get a second automaton for the same reason.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import ahocorasick
+
+from glossary.korean import is_hangul_syllable, is_particle_chain, is_word_char
+from glossary.model import Glossary, Term, match_key
+
+MIN_CHUNK = 2  # a spacing-insensitive match may not split a term into one-syllable pieces
+
+
+@dataclass(frozen=True)
+class TermMatch:
+    """A term found in a source sentence; offsets index the sentence as given (NFC)."""
+
+    term: Term
+    start: int
+    end: int
+    surface: str      # the spelling as written, without its particles
+    applies: bool     # False when the context rules say the term does not apply here
+
+
+def _compact(text: str) -> tuple[str, list[int]]:
+    """Lowercased text without whitespace, and where each kept character came from."""
+    chars: list[str] = []
+    where: list[int] = []
+    for i, ch in enumerate(text):
+        if not ch.isspace():
+            chars.append(ch.lower())
+            where.append(i)
+    return "".join(chars), where
+
+
+class TermMatcher:
+    """Build once per glossary; ``find`` is then linear in the length of the text."""
+
+    def __init__(self, glossary: Glossary | list[Term]):
+        terms = list(glossary)
+        self.terms = terms
+        self._terms = ahocorasick.Automaton()
+        for index, term in enumerate(terms):
+            for spelling in term.spellings:
+                key = match_key(spelling)
+                if key:
+                    self._terms.add_word(key, (index, len(key)))
+        self._context = ahocorasick.Automaton()
+        for word in {w for t in terms for w in t.context.words}:
+            self._context.add_word(match_key(word), word)
+        self._has_terms = len(self._terms) > 0
+        self._has_context = len(self._context) > 0
+        if self._has_terms:
+            self._terms.make_automaton()
+        if self._has_context:
+            self._context.make_automaton()
+
+    def find(self, text: str) -> list[TermMatch]:
+        """Non-overlapping matches in text order, the longest winning where matches overlap."""
+        if not self._has_terms or not text:
+            return []
+        compact, where = _compact(text)
+        candidates = []
+        for last, (index, length) in self._terms.iter(compact):
+            start, end = where[last - length + 1], where[last] + 1
+            if self._is_whole_word(text, start, end):
+                candidates.append((start, end, index))
+        if not candidates:
+            return []
+        present = self.context_words(compact)
+        chosen: list[tuple[int, int, int]] = []
+        for start, end, index in sorted(candidates, key=lambda c: (c[0] - c[1], c[0])):
+            if all(end <= s or start >= e for s, e, _ in chosen):
+                chosen.append((start, end, index))
+        return [
+            TermMatch(self.terms[i], s, e, text[s:e], self.terms[i].context.allows(present))
+            for s, e, i in sorted(chosen)
+        ]
+
+    def context_words(self, compact: str) -> set[str]:
+        if not self._has_context:
+            return set()
+        return {word for _, word in self._context.iter(compact)}
+
+    @staticmethod
+    def _is_whole_word(text: str, start: int, end: int) -> bool:
+        """A term is a word, or a word plus particles; never the inside of another word."""
+        before = text[start - 1] if start else " "
+        if is_word_char(before) and (
+            is_hangul_syllable(before) or not is_hangul_syllable(text[start])
+        ):
+            return False
+        tail_end = end
+        while tail_end < len(text) and is_word_char(text[tail_end]):
+            tail_end += 1
+        tail = text[end:tail_end]
+        if tail and not (is_hangul_syllable(tail[0]) and is_particle_chain(tail)):
+            return False
+        chunks = text[start:end].split()
+        return len(chunks) == 1 or all(len(chunk) >= MIN_CHUNK for chunk in chunks)
