@@ -1,0 +1,47 @@
+"""Shared pytest fixtures.
+
+The tiny models are real CTranslate2 models built from scratch in a second or so
+(see tests/tinymodel.py), once per session, so no test needs to mock the engine or
+reach the network.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from tinymodel import build_tiny_argos_package, build_tiny_model
+
+
+@pytest.fixture(scope="session")
+def tiny_model(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """OPUS-MT layout, no term hints."""
+    return build_tiny_model(tmp_path_factory.mktemp("tiny-model") / "ko-en")
+
+
+@pytest.fixture(scope="session")
+def tiny_model_hints(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """OPUS-MT layout with toolkit.json term_hints and "<sep>" in the vocabulary."""
+    return build_tiny_model(tmp_path_factory.mktemp("tiny-model-hints") / "ko-en", term_hints=True)
+
+
+@pytest.fixture(scope="session")
+def tiny_argos_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Unpacked Argos package folder ``tiny-ko-en/``."""
+    return build_tiny_argos_package(tmp_path_factory.mktemp("tiny-argos-dir"), zipped=False)
+
+
+@pytest.fixture(scope="session")
+def tiny_argos_zip(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """``tiny-ko-en.argosmodel`` zip (single top folder), with no unpacked copy beside it."""
+    return build_tiny_argos_package(tmp_path_factory.mktemp("tiny-argos-zip"), zipped=True)
+
+
+@pytest.fixture(scope="session")
+def shared_model() -> Path:
+    """The real model shared next to the checkout, for integration tests only."""
+    path = Path(__file__).resolve().parents[1].parent / "shared/models/ko-en-small"
+    if not path.exists():
+        pytest.skip("../shared/models/ko-en-small not found: integration test needs the real model (see README)")
+    return path
