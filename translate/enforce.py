@@ -1,0 +1,199 @@
+"""Making the engine say the glossary's term, with CTranslate2's own decoding controls.
+
+A batch of sentences goes through replaceable steps, each recording which terms it brought
+into the translation:
+
+1. ``hint``    — models trained with ``<sep>`` term hints get the targets appended to the source.
+2. ``rerank``  — decode ``num_hypotheses`` alternatives and keep the one meeting most terms
+                 (forbidden renderings blocked with ``suppress_sequences`` throughout).
+3. ``prefix``  — for a term still missing, find from the attention where its rendering starts
+                 and decode again from ``target_prefix`` = hypothesis up to there + the term.
+
+Step 3 guarantees the term (it is in the prefix); steps 1–2 make that rarely necessary and the
+sentence more fluent. String replacement after the fact is never used.
+"""
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from glossary.check import TermStatus, check_segment
+from glossary.match import TermMatch
+from translate.engine import Engine
+from translate.english import fix_around
+
+STRATEGIES = ("hint", "rerank", "prefix")
+
+
+@dataclass(frozen=True)
+class DecodeOptions:
+    beam_size: int = 4
+    num_hypotheses: int = 4          # alternatives ranked by terms met (rerank)
+    max_batch_size: int = 32
+    max_decoding_length: int = 256
+    length_penalty: float = 1.0
+    strategies: tuple[str, ...] = STRATEGIES
+
+
+@dataclass
+class Job:
+    """One sentence on its way through the steps."""
+
+    source: str
+    matches: list[TermMatch]
+    pieces: list[str]                              # source pieces, no hints, no </s>
+    hints: list[list[str]] = field(default_factory=list)
+    suppress: tuple[tuple[str, ...], ...] = ()     # forbidden renderings, as target pieces
+    hypothesis: list[str] = field(default_factory=list)
+    attention: list[list[float]] | None = None
+    text: str = ""
+    strategy: dict[int, str] = field(default_factory=dict)   # match index -> step
+    locked: int = 0                                # target pieces fixed by a prefix
+
+    @property
+    def active(self) -> list[int]:
+        return [i for i, m in enumerate(self.matches) if m.applies]
+
+    def unmet(self, text: str | None = None) -> list[int]:
+        records = check_segment(self.matches, self.text if text is None else text)
+        return [i for i, r in enumerate(records)
+                if r.status in (TermStatus.MISSED, TermStatus.FORBIDDEN)]
+
+
+def forbidden_pieces(engine: Engine, phrases: list[str]) -> tuple[tuple[str, ...], ...]:
+    """Piece sequences to suppress: each phrase as written, lowercased and capitalised."""
+    seqs = set()
+    for phrase in phrases:
+        for form in {phrase, phrase.lower(), phrase[:1].upper() + phrase[1:]}:
+            seqs.add(tuple(engine.target_pieces(form)))
+    return tuple(sorted(seqs))
+
+
+def prepare(engine: Engine, source: str, matches: list[TermMatch],
+            options: DecodeOptions) -> Job:
+    job = Job(source, matches, engine.source_pieces(source))
+    active = [matches[i] for i in job.active]
+    if "hint" in options.strategies and engine.hint_separator:
+        targets = dict.fromkeys(m.term.target for m in active)
+        job.hints = [engine.target_pieces(t) for t in targets]
+    job.suppress = forbidden_pieces(engine, sorted({f for m in active for f in m.term.forbidden}))
+    return job
+
+
+def _decode(engine: Engine, jobs: list[Job], options: DecodeOptions, *,
+            prefixes: list[list[str]] | None = None, hypotheses: int = 1) -> list:
+    """Decode jobs, grouped so that each group shares its suppress list (a per-call option)."""
+    groups: dict[tuple, list[int]] = defaultdict(list)
+    for i, job in enumerate(jobs):
+        groups[(job.suppress, bool(job.active))].append(i)
+    results: list = [None] * len(jobs)
+    for (suppress, wants_attention), members in groups.items():
+        kwargs = dict(
+            beam_size=max(options.beam_size, hypotheses), num_hypotheses=hypotheses,
+            max_batch_size=options.max_batch_size, return_scores=True,
+            return_attention=wants_attention, max_decoding_length=options.max_decoding_length,
+            length_penalty=options.length_penalty,
+        )
+        if suppress:
+            kwargs["suppress_sequences"] = [list(s) for s in suppress]
+        if prefixes is not None:
+            kwargs["target_prefix"] = [prefixes[i] for i in members]
+        sources = [engine.source_tokens(jobs[i].pieces, jobs[i].hints) for i in members]
+        for i, result in zip(members, engine.translate_batch(sources, **kwargs)):
+            results[i] = result
+    return results
+
+
+def first_pass(engine: Engine, jobs: list[Job], options: DecodeOptions) -> None:
+    """Decode once with hints; keep the alternative that meets most terms (then best score)."""
+    rerank = "rerank" in options.strategies
+    n = max(1, options.num_hypotheses) if rerank else 1
+    for job, result in zip(jobs, _decode(engine, jobs, options, hypotheses=n)):
+        texts = [engine.detokenize(h) for h in result.hypotheses]
+        unmet = [job.unmet(t) for t in texts] if job.active else [[] for _ in texts]
+        best = min(range(len(texts)), key=lambda k: (len(unmet[k]), k)) if job.active else 0
+        job.hypothesis, job.text = result.hypotheses[best], texts[best]
+        job.attention = result.attention[best] if result.attention else None
+        for i in job.active:
+            if i in unmet[best]:
+                continue
+            if best and i in unmet[0]:
+                job.strategy[i] = "rerank"
+            else:
+                job.strategy[i] = "hint" if job.hints else "model"
+
+
+def source_span(engine: Engine, job: Job, match: TermMatch) -> range:
+    """Indices of the source pieces that spell the term (prefix lengths, no offsets needed)."""
+    start = len(engine.source_pieces(job.source[: match.start])) if match.start else 0
+    end = len(engine.source_pieces(job.source[: match.end]))
+    return range(max(0, start - 1), max(end, start + 1))
+
+
+def rendering_start(engine: Engine, job: Job, match: TermMatch) -> int:
+    """Target position where the model began rendering the term, from its attention.
+
+    The peak of attention mass on the term's source pieces marks its rendering; we walk back
+    while the mass stays high to find where that rendering starts. Without attention we
+    place the term proportionally to its place in the source.
+    """
+    n = len(job.hypothesis)
+    if not job.attention or n == 0:
+        return max(job.locked, round(n * match.start / max(1, len(job.source))))
+    span = source_span(engine, job, match)
+    mass = [sum(row[j] for j in span if j < len(row)) for row in job.attention[:n]]
+    lo = min(job.locked, n)
+    if lo >= n:
+        return n
+    peak = max(range(lo, n), key=mass.__getitem__)
+    start = peak
+    while start > lo and mass[start - 1] >= 0.5 * mass[peak]:
+        start -= 1
+    # a rendering begins at a word boundary
+    while start > lo and not job.hypothesis[start].startswith("▁"):
+        start -= 1
+    return start
+
+
+def prefix_repair(engine: Engine, jobs: list[Job], options: DecodeOptions) -> None:
+    """Round by round, force the leftmost missing term of each sentence via target_prefix."""
+    pending = [j for j in jobs if j.active and j.unmet()]
+    for _ in range(max((len(j.active) for j in pending), default=0)):
+        if not pending:
+            return
+        prefixes, chosen = [], []
+        for job in pending:
+            missing = job.unmet()
+            placed = sorted((rendering_start(engine, job, job.matches[i]), i) for i in missing)
+            at, index = placed[0]
+            prefix = job.hypothesis[:at] + engine.target_pieces(job.matches[index].term.target)
+            prefixes.append(prefix)
+            chosen.append(index)
+        results = _decode(engine, pending, options, prefixes=prefixes)
+        for job, prefix, index, result in zip(pending, prefixes, chosen, results):
+            job.hypothesis = result.hypotheses[0]
+            job.attention = result.attention[0] if result.attention else None
+            job.text = engine.detokenize(job.hypothesis)
+            job.locked = len(prefix)
+            job.strategy[index] = "prefix"
+        pending = [j for j in pending if j.unmet()]
+
+
+def polish(job: Job) -> str:
+    """Article and capital fixes around every glossary target present in the sentence."""
+    text = job.text
+    for i in job.active:
+        text = fix_around(text, job.matches[i].term.target)
+    return text
+
+
+def enforce(engine: Engine, sources: list[str], matches: list[list[TermMatch]],
+            options: DecodeOptions = DecodeOptions()) -> list[Job]:
+    """Translate a batch of sentences so that every applicable term is rendered as listed."""
+    jobs = [prepare(engine, s, m, options) for s, m in zip(sources, matches)]
+    first_pass(engine, jobs, options)
+    if "prefix" in options.strategies:
+        prefix_repair(engine, jobs, options)
+    for job in jobs:
+        job.text = polish(job)
+    return jobs
