@@ -1,0 +1,143 @@
+"""The ``translate`` command: a Korean file (or stdin) to aligned bilingual output.
+
+Exit codes: 0 done, 2 bad input or no usable model; with ``--strict``, 1 when a glossary term
+was missed or a forbidden rendering is present (so CI can gate on terminology).
+"""
+from __future__ import annotations
+
+import argparse
+import shutil
+import sys
+from pathlib import Path
+
+from glossary.errors import InputError
+from glossary.files import read_text
+from glossary.report import render_json, render_text, summarise
+from translate import __version__
+from translate.enforce import STRATEGIES
+from translate.model_files import ENV_VAR, ModelError, candidates, open_model
+from translate.segment import MAX_CHARS, segment_text
+from translate.writers import FORMATS, format_for, write_segments
+
+
+def build_parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(
+        prog="translate",
+        description="Translate Korean text to English with a glossary enforced; write aligned "
+                    "bilingual output and report which terms were applied, missed or forbidden. "
+                    "`translate corpus --help` runs the same pipeline on Ray Data.")
+    p.add_argument("input", nargs="?", help="Korean text file, or - for stdin")
+    p.add_argument("-o", "--output", default="-", help="output file (default: stdout)")
+    p.add_argument("-f", "--format", choices=sorted(FORMATS),
+                   help="output format (default: from the output's extension, else tsv)")
+    p.add_argument("-g", "--glossary", action="append", default=[],
+                   help="glossary YAML file or folder (repeatable)")
+    p.add_argument("-m", "--model", help=f"model directory or .argosmodel (default: ${ENV_VAR}, "
+                                         "then the bundled ko-en-small; see --list-models)")
+    p.add_argument("--list-models", action="store_true", help="show where models are looked for")
+    p.add_argument("--beam", type=int, default=4, help="beam size (default 4)")
+    p.add_argument("--hypotheses", type=int, default=4,
+                   help="alternatives ranked by terms met (default 4)")
+    p.add_argument("--batch", type=int, default=32, help="max batch size (default 32)")
+    p.add_argument("--threads", type=int, default=0,
+                   help="CPU threads per translation (intra_threads; 0 = all cores)")
+    p.add_argument("--workers", type=int, default=1,
+                   help="parallel translations (inter_threads, default 1)")
+    p.add_argument("--device", default="cpu", help="cpu, cuda or auto")
+    p.add_argument("--strategies", default=",".join(STRATEGIES),
+                   help=f"enforcement steps, comma-separated (default {','.join(STRATEGIES)})")
+    p.add_argument("--max-chars", type=int, default=MAX_CHARS,
+                   help=f"split longer sentences (default {MAX_CHARS})")
+    p.add_argument("--json", action="store_true", help="terminology report as JSON on stderr")
+    p.add_argument("--progress", action=argparse.BooleanOptionalAction, default=None,
+                   help="progress bar (default: on for a terminal and inputs over a screen)")
+    p.add_argument("--strict", action="store_true",
+                   help="exit 1 when a term is missed or a forbidden rendering is present")
+    p.add_argument("-q", "--quiet", action="store_true", help="no report on stderr")
+    p.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
+    return p
+
+
+def list_models(explicit: str | None) -> int:
+    for how, path in candidates(explicit):
+        if not path.exists():
+            print(f"{how:10} {path}  (absent)")
+            continue
+        try:
+            files = open_model(path)
+        except ModelError as e:
+            print(f"{how:10} {path}  (unusable: {e.message})")
+            continue
+        hints = "term hints" if files.term_hint_separator else "no term hints"
+        print(f"{how:10} {path}  ({files.layout}, {files.name}, {hints})")
+    return 0
+
+
+def _progress(total: int, wanted: bool | None):
+    """A tqdm bar when asked, or when a terminal shows an input longer than one screen."""
+    if wanted is False or (wanted is None and not (
+            sys.stderr.isatty() and total > shutil.get_terminal_size().lines)):
+        return None
+    from tqdm import tqdm
+
+    return tqdm(total=total, unit="seg", file=sys.stderr, leave=False)
+
+
+def run(args: argparse.Namespace) -> int:
+    from translate.pipeline import Translator  # after argument errors: loading takes a moment
+
+    name = "<stdin>" if args.input == "-" else args.input
+    decoded = read_text(args.input)
+    if decoded.notice and not args.quiet:
+        print(f"translate: {name}: notice: {decoded.notice}", file=sys.stderr)
+    segments = segment_text(decoded.text, doc="" if args.input == "-" else Path(name).name,
+                            max_chars=args.max_chars)
+    if not segments:
+        raise InputError("input is empty", name)
+    if not args.quiet:
+        for line, note in sorted({(s.line, n) for s in segments for n in s.notes}):
+            print(f"{name}:{line}: warning: {note}", file=sys.stderr)
+    translator = Translator(
+        args.model, args.glossary or None, beam_size=args.beam, num_hypotheses=args.hypotheses,
+        max_batch_size=args.batch, strategies=[s for s in args.strategies.split(",") if s],
+        device=args.device, inter_threads=args.workers, intra_threads=args.threads)
+    bar = _progress(len(segments), args.progress)
+    aligned = list(translator.translate_segments(segments, bar.update if bar else None))
+    if bar:
+        bar.close()
+    fmt = format_for(args.output, args.format)
+    write_segments(aligned, args.output, fmt, tool_version=__version__,
+                   glossary_name=", ".join(args.glossary))
+    report = summarise(aligned)
+    if not args.quiet:
+        print(render_json(report) if args.json else render_text(report), file=sys.stderr)
+    return 1 if args.strict and report.failed else 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    argv = sys.argv[1:] if argv is None else argv
+    if argv[:1] == ["corpus"]:
+        from translate.corpus.cli import main as corpus_main
+
+        return corpus_main(argv[1:])
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if args.list_models:
+        return list_models(args.model)
+    if not args.input:
+        parser.error("give an input file, or - for stdin")
+    try:
+        return run(args)
+    except InputError as e:
+        print(f"translate: {e}", file=sys.stderr)
+        return 2
+    except ValueError as e:  # bad option values (unknown strategy, …)
+        print(f"translate: {e}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print("translate: interrupted; nothing was written", file=sys.stderr)
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())
