@@ -13,7 +13,7 @@ import ahocorasick
 from glossary.korean import is_hangul_syllable, is_particle_chain, is_word_char
 from glossary.model import Glossary, Term, match_key
 
-MIN_CHUNK = 2  # a spacing-insensitive match may not split a term into one-syllable pieces
+MIN_CHUNK = 2  # an unlisted spacing may not split a term into one-syllable pieces (그 전 장)
 
 
 @dataclass(frozen=True)
@@ -25,6 +25,10 @@ class TermMatch:
     end: int
     surface: str      # the spelling as written, without its particles
     applies: bool     # False when the context rules say the term does not apply here
+
+
+def _spaced(text: str) -> str:
+    return " ".join(text.split()).lower()
 
 
 def _compact(text: str) -> tuple[str, list[int]]:
@@ -45,11 +49,13 @@ class TermMatcher:
         terms = list(glossary)
         self.terms = terms
         self._terms = ahocorasick.Automaton()
+        self._listed: set[str] = set()   # spellings as listed, spaces normalised
         for index, term in enumerate(terms):
             for spelling in term.spellings:
                 key = match_key(spelling)
                 if key:
                     self._terms.add_word(key, (index, len(key)))
+                    self._listed.add(_spaced(spelling))
         self._context = ahocorasick.Automaton()
         for word in {w for t in terms for w in t.context.words}:
             self._context.add_word(match_key(word), word)
@@ -87,8 +93,7 @@ class TermMatcher:
             return set()
         return {word for _, word in self._context.iter(compact)}
 
-    @staticmethod
-    def _is_whole_word(text: str, start: int, end: int) -> bool:
+    def _is_whole_word(self, text: str, start: int, end: int) -> bool:
         """A term is a word, or a word plus particles; never the inside of another word."""
         before = text[start - 1] if start else " "
         if is_word_char(before) and (
@@ -102,4 +107,5 @@ class TermMatcher:
         if tail and not (is_hangul_syllable(tail[0]) and is_particle_chain(tail)):
             return False
         chunks = text[start:end].split()
-        return len(chunks) == 1 or all(len(chunk) >= MIN_CHUNK for chunk in chunks)
+        return (len(chunks) == 1 or all(len(chunk) >= MIN_CHUNK for chunk in chunks)
+                or _spaced(text[start:end]) in self._listed)

@@ -43,6 +43,13 @@ def test_spacing_variants_and_spacing_insensitive_form():
     assert found("냉난방  공조")[0][1] == "냉난방공조"  # double space
 
 
+def test_listed_spacing_is_accepted_even_with_one_syllable_chunks():
+    m = TermMatcher([Term("기업간거래", "B2B", variants=("기업 간 거래",)), Term("웹OS", "webOS",
+                                                                         variants=("웹 OS",))])
+    assert [x.surface for x in m.find("기업 간 거래를 늘리고 웹 OS를 쓴다")] == ["기업 간 거래", "웹 OS"]
+    assert [x.surface for x in m.find("기 업간거래")] == []  # an unlisted one-syllable split
+
+
 def test_longest_match_wins():
     assert found("전기차 충전 사업") == [("전기차 충전", "전기차 충전", True)]
     assert found("전기차를 샀다") == [("전기차", "전기차", True)]

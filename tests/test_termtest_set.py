@@ -18,14 +18,6 @@ ROOT = Path(__file__).resolve().parents[1]
 TSV = ROOT / "resources" / "termtest" / "ko-en-terms.tsv"
 GLOSSARY = ROOT / "resources" / "glossary"
 
-# Listed glossary variants the matcher misses: MIN_CHUNK rejects any spelling with a
-# one-syllable chunk ("웹 OS", "기업 간 거래") even when the glossary lists it verbatim.
-KNOWN_MATCHER_GAPS = {
-    "s10": "variant '웹 OS' is listed but its one-syllable chunk '웹' is rejected",
-    "s12": "variant '기업 간 거래' is listed but its one-syllable chunk '간' is rejected",
-}
-
-
 def _rows() -> list[dict[str, str]]:
     with TSV.open(encoding="utf-8", newline="") as f:
         return list(csv.DictReader(f, delimiter="\t", quoting=csv.QUOTE_NONE))
@@ -56,12 +48,7 @@ def test_set_is_well_formed() -> None:
     assert categories >= {"p", "s", "m", "r", "b", "w"}
 
 
-@pytest.mark.parametrize("row", [
-    pytest.param(r, id=r["id"], marks=pytest.mark.xfail(reason=KNOWN_MATCHER_GAPS[r["id"]],
-                                                          strict=True))
-    if r["id"] in KNOWN_MATCHER_GAPS else pytest.param(r, id=r["id"])
-    for r in ROWS
-])
+@pytest.mark.parametrize("row", [pytest.param(r, id=r["id"]) for r in ROWS])
 def test_matcher_finds_exactly_the_expected_terms(matcher: TermMatcher, row: dict) -> None:
     matches = matcher.find(row["source"])
     applied = [m.term.source for m in matches if m.applies]

@@ -23,6 +23,7 @@ from translate.engine import Engine
 from translate.english import fix_around
 
 STRATEGIES = ("hint", "rerank", "prefix")
+PREFIX_ALTERNATIVES = 4  # next-token alternatives after a forced term, to find a word start
 
 
 @dataclass(frozen=True)
@@ -82,7 +83,11 @@ def prepare(engine: Engine, source: str, matches: list[TermMatch],
 
 def _decode(engine: Engine, jobs: list[Job], options: DecodeOptions, *,
             prefixes: list[list[str]] | None = None, hypotheses: int = 1) -> list:
-    """Decode jobs, grouped so that each group shares its suppress list (a per-call option)."""
+    """Decode jobs, grouped so that each group shares its suppress list (a per-call option).
+
+    With prefixes, ``return_alternatives`` gives the best continuations that each start with
+    a different next token, so the caller can pick one that does not glue onto the term.
+    """
     groups: dict[tuple, list[int]] = defaultdict(list)
     for i, job in enumerate(jobs):
         groups[(job.suppress, bool(job.active))].append(i)
@@ -98,6 +103,7 @@ def _decode(engine: Engine, jobs: list[Job], options: DecodeOptions, *,
             kwargs["suppress_sequences"] = [list(s) for s in suppress]
         if prefixes is not None:
             kwargs["target_prefix"] = [prefixes[i] for i in members]
+            kwargs["return_alternatives"] = hypotheses > 1
         sources = [engine.source_tokens(jobs[i].pieces, jobs[i].hints) for i in members]
         for i, result in zip(members, engine.translate_batch(sources, **kwargs)):
             results[i] = result
@@ -155,10 +161,22 @@ def rendering_start(engine: Engine, job: Job, match: TermMatch) -> int:
     return start
 
 
+def starts_word(pieces: list[str], at: int) -> bool:
+    """True if the piece at ``at`` begins a new word (or punctuation, or the sentence ends)."""
+    if at >= len(pieces):
+        return True
+    piece = pieces[at]
+    return piece.startswith("▁") or not piece[:1].isalnum()
+
+
 def prefix_repair(engine: Engine, jobs: list[Job], options: DecodeOptions) -> None:
-    """Round by round, force the leftmost missing term of each sentence via target_prefix."""
+    """Round by round, force the leftmost missing term of each sentence via target_prefix.
+
+    A forced prefix may cut off a term the model had produced later in the sentence, so a
+    sentence gets up to two rounds per term; what is still missing after that is reported.
+    """
     pending = [j for j in jobs if j.active and j.unmet()]
-    for _ in range(max((len(j.active) for j in pending), default=0)):
+    for _ in range(2 * max((len(j.active) for j in pending), default=0)):
         if not pending:
             return
         prefixes, chosen = [], []
@@ -169,14 +187,20 @@ def prefix_repair(engine: Engine, jobs: list[Job], options: DecodeOptions) -> No
             prefix = job.hypothesis[:at] + engine.target_pieces(job.matches[index].term.target)
             prefixes.append(prefix)
             chosen.append(index)
-        results = _decode(engine, pending, options, prefixes=prefixes)
+        results = _decode(engine, pending, options, prefixes=prefixes,
+                          hypotheses=max(PREFIX_ALTERNATIVES, options.num_hypotheses))
         for job, prefix, index, result in zip(pending, prefixes, chosen, results):
-            job.hypothesis = result.hypotheses[0]
-            job.attention = result.attention[0] if result.attention else None
+            best = next((k for k, h in enumerate(result.hypotheses)
+                         if starts_word(h, len(prefix))), 0)
+            job.hypothesis = result.hypotheses[best]
+            job.attention = result.attention[best] if result.attention else None
             job.text = engine.detokenize(job.hypothesis)
             job.locked = len(prefix)
             job.strategy[index] = "prefix"
         pending = [j for j in pending if j.unmet()]
+    for job in jobs:  # met as a side effect of a prefixed decode
+        for i in job.active:
+            job.strategy.setdefault(i, "prefix")
 
 
 def polish(job: Job) -> str:

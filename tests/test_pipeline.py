@@ -1,0 +1,123 @@
+"""The real CTranslate2 path on the tiny model: enforcement, strategies, context, layouts."""
+import pytest
+
+from glossary import Context, Glossary, Term, TermStatus
+from translate import Engine, Translator
+from translate.enforce import DecodeOptions, enforce
+
+TERMS = [
+    Term("공감지능", "Affectionate Intelligence", variants=("공감 지능",)),
+    Term("전장", "vehicle components", context=Context(unless=("병사", "전투"))),
+    Term("냉난방공조", "HVAC", variants=("냉난방 공조",)),
+    Term("구독", "subscription"),
+]
+GLOSSARY = Glossary(TERMS)
+TEXT = ("LG전자는 공감지능을 통해 고객의 삶을 바꾼다. 전장 사업이 성장했다.\n"
+        "냉난방 공조와 구독 사업도 키운다.\n\n"
+        "병사들은 전장에서 싸웠다.\n")
+
+
+@pytest.fixture(scope="module")
+def translator(tiny_model):
+    return Translator(tiny_model, GLOSSARY, beam_size=2, num_hypotheses=2)
+
+
+def test_every_applicable_term_is_rendered(translator):
+    segments = translator.translate(TEXT, doc="news.txt")
+    assert [(s.paragraph, s.line) for s in segments] == [(1, 1), (1, 1), (1, 2), (2, 4)]
+    records = [r for s in segments for r in s.terms]
+    assert [r.source for r in records] == ["공감지능", "전장", "냉난방공조", "구독", "전장"]
+    assert [r.status for r in records[:4]] == [TermStatus.APPLIED] * 4
+    assert records[4].status is TermStatus.SKIPPED and records[4].strategy is None
+    for seg in segments:
+        for r in seg.terms:
+            if r.status is TermStatus.APPLIED:
+                assert r.target.lower() in seg.translation.lower()
+                assert r.strategy in ("model", "hint", "rerank", "prefix")
+    assert segments[3].translation and "vehicle components" not in segments[3].translation
+
+
+def test_without_prefix_step_misses_are_reported_not_hidden(tiny_model):
+    t = Translator(tiny_model, GLOSSARY, beam_size=2, num_hypotheses=2, strategies=["rerank"])
+    for seg in t.translate(TEXT):
+        for r in seg.terms:
+            want = r.target.lower() in seg.translation.lower()
+            if r.status is not TermStatus.SKIPPED:
+                assert (r.status is TermStatus.APPLIED) == want
+
+
+def test_forbidden_rendering_is_suppressed(tiny_model):
+    engine = Engine.load(tiny_model)
+    source = "냉난방공조 사업이 성장했다."
+    bare = engine.translate_plain([source], beam_size=2)[0]
+    word = max(bare.split(), key=len).strip(".,")
+    glossary = Glossary([Term("냉난방공조", "HVAC", forbidden=(word,))])
+    seg = Translator(engine, glossary, beam_size=2).translate_sentences([source])[0]
+    assert word.lower() not in seg.translation.lower().split()
+    assert seg.terms[0].status is TermStatus.APPLIED
+
+
+def test_hints_are_appended_after_separator(tiny_model_hints):
+    engine = Engine.load(tiny_model_hints)
+    t = Translator(engine, GLOSSARY, beam_size=2)
+    from translate.enforce import prepare
+
+    job = prepare(engine, "공감지능을 쓴다", t.matcher.find("공감지능을 쓴다"), t.options)
+    tokens = engine.source_tokens(job.pieces, job.hints)
+    sep = tokens.index("<sep>")
+    assert tokens[:sep] == job.pieces and tokens[-1] == "</s>"
+    assert engine.sp_target.decode(tokens[sep + 1:-1]) == "Affectionate Intelligence"
+    seg = t.translate_sentences(["공감지능을 쓴다"])[0]
+    assert seg.terms[0].status is TermStatus.APPLIED
+
+
+def test_no_hints_for_models_that_do_not_declare_them(tiny_model):
+    engine = Engine.load(tiny_model)
+    assert engine.hint_separator is None
+    assert "<sep>" not in engine.source_tokens(["▁a"], [["▁b"]])
+
+
+def test_repeated_term_and_several_terms_in_one_sentence(translator):
+    seg = translator.translate_sentences(["공감지능과 냉난방공조와 공감지능"])[0]
+    assert [r.status for r in seg.terms] == [TermStatus.APPLIED] * 3
+    assert seg.translation.lower().count("affectionate intelligence") >= 2
+
+
+def test_batches_larger_than_a_chunk_keep_order(tiny_model):
+    t = Translator(tiny_model, GLOSSARY, beam_size=1, num_hypotheses=1, max_batch_size=8)
+    sentences = [f"구독 {i}번째 문장" for i in range(70)]
+    out = t.translate_sentences(sentences)
+    assert [s.source for s in out] == sentences
+    assert all(s.terms[0].status is TermStatus.APPLIED for s in out)
+
+
+def test_glossary_off_is_the_bare_model(tiny_model):
+    engine = Engine.load(tiny_model)
+    t = Translator(engine, None, beam_size=2, num_hypotheses=1)
+    src = "공감지능을 통해 바꾼다."
+    assert t.translate_sentences([src])[0].translation == engine.translate_plain(
+        [src], beam_size=2)[0]
+    assert t.translate_sentences([src])[0].terms == []
+
+
+def test_enforce_direct_api(tiny_model):
+    engine = Engine.load(tiny_model)
+    from glossary import TermMatcher
+
+    m = TermMatcher(TERMS)
+    jobs = enforce(engine, ["구독 서비스"], [m.find("구독 서비스")], DecodeOptions(beam_size=2))
+    assert "subscription" in jobs[0].text.lower() and jobs[0].strategy
+
+
+def test_unknown_strategy_is_refused(tiny_model):
+    with pytest.raises(ValueError, match="unknown strategies"):
+        Translator(tiny_model, GLOSSARY, strategies=["magic"])
+
+
+def test_argos_layouts_translate(tiny_argos_dir, tiny_argos_zip, tmp_path, monkeypatch):
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    for model in (tiny_argos_dir, tiny_argos_zip):
+        t = Translator(model, GLOSSARY, beam_size=2)
+        assert t.engine.files.layout == "argos" and not t.engine.append_eos
+        seg = t.translate_sentences(["구독 서비스를 시작했다."])[0]
+        assert seg.terms[0].status is TermStatus.APPLIED
