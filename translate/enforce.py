@@ -16,6 +16,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field
+from difflib import SequenceMatcher
 
 from glossary.check import TermStatus, check_segment
 from glossary.match import TermMatch
@@ -24,6 +25,8 @@ from translate.english import fix_around
 
 STRATEGIES = ("hint", "rerank", "prefix")
 PREFIX_ALTERNATIVES = 4  # next-token alternatives after a forced term, to find a word start
+LENGTH_KEPT = 0.7        # a repaired sentence should keep this share of its length
+NEAR_MISS = 0.6          # similarity at which a span counts as a garbled try at the term
 
 
 @dataclass(frozen=True)
@@ -136,13 +139,47 @@ def source_span(engine: Engine, job: Job, match: TermMatch) -> range:
     return range(max(0, start - 1), max(end, start + 1))
 
 
-def rendering_start(engine: Engine, job: Job, match: TermMatch) -> int:
-    """Target position where the model began rendering the term, from its attention.
+def first_word(pieces: list[str], at: int) -> tuple[str, ...]:
+    end = at + 1
+    while end < len(pieces) and not pieces[end].startswith("▁"):
+        end += 1
+    return tuple(pieces[at:end])
 
-    The peak of attention mass on the term's source pieces marks its rendering; we walk back
-    while the mass stays high to find where that rendering starts. Without attention we
-    place the term proportionally to its place in the source.
+
+def near_miss(job: Job, target: str) -> tuple[int, int] | None:
+    """Piece span of a garbled attempt at ``target`` ("Afffection Intelligence", "BVAC").
+
+    Hinted models often try to copy the term and get it slightly wrong; forcing the term
+    anywhere else would leave both in the sentence, so the attempt is where it goes.
     """
+    words = [k for k in range(job.locked, len(job.hypothesis))
+             if job.hypothesis[k].startswith("▁")] + [len(job.hypothesis)]
+    size = len(target.split())
+    best, span = NEAR_MISS, None
+    for w in range(len(words) - 1):
+        for n in {max(1, size - 1), size, size + 1}:
+            if w + n >= len(words):
+                continue
+            text = "".join(job.hypothesis[words[w]:words[w + n]]).replace("▁", " ").strip()
+            ratio = SequenceMatcher(None, text.lower(), target.lower()).ratio()
+            if ratio > best:
+                best, span = ratio, (words[w], words[w + n])
+    return span
+
+
+def rendering_start(engine: Engine, job: Job, match: TermMatch) -> int:
+    """Target position where the model began rendering the term.
+
+    A near-miss of the target wins; otherwise the peak of attention mass on the term's
+    source pieces marks its rendering and we walk back while the mass stays high to find
+    where that rendering starts. Without attention the place is proportional to the source.
+    """
+    attempt = near_miss(job, match.term.target)
+    if attempt is not None:
+        first = first_word(job.hypothesis, attempt[0])
+        if first != tuple(engine.target_pieces(match.term.target)[: len(first)]):
+            job.suppress = tuple(sorted({*job.suppress, first}))  # so it does not come back
+        return attempt[0]
     n = len(job.hypothesis)
     if not job.attention or n == 0:
         return max(job.locked, round(n * match.start / max(1, len(job.source))))
@@ -169,6 +206,19 @@ def starts_word(pieces: list[str], at: int) -> bool:
     return piece.startswith("▁") or not piece[:1].isalnum()
 
 
+def pick_continuation(result, prefix_len: int, before_len: int) -> int:
+    """Best-scored alternative that starts a new word after the term and keeps the sentence.
+
+    Weak models often end right after a forced term ("Affectionate Intelligence."); the
+    term was to replace a rendering, not the rest of the sentence, so alternatives that keep
+    most of the earlier length are preferred.
+    """
+    hyps = result.hypotheses
+    fits = [k for k, h in enumerate(hyps) if starts_word(h, prefix_len)] or [0]
+    whole = [k for k in fits if len(hyps[k]) >= LENGTH_KEPT * before_len] or fits
+    return max(whole, key=lambda k: result.scores[k])
+
+
 def prefix_repair(engine: Engine, jobs: list[Job], options: DecodeOptions) -> None:
     """Round by round, force the leftmost missing term of each sentence via target_prefix.
 
@@ -190,8 +240,7 @@ def prefix_repair(engine: Engine, jobs: list[Job], options: DecodeOptions) -> No
         results = _decode(engine, pending, options, prefixes=prefixes,
                           hypotheses=max(PREFIX_ALTERNATIVES, options.num_hypotheses))
         for job, prefix, index, result in zip(pending, prefixes, chosen, results):
-            best = next((k for k, h in enumerate(result.hypotheses)
-                         if starts_word(h, len(prefix))), 0)
+            best = pick_continuation(result, len(prefix), len(job.hypothesis))
             job.hypothesis = result.hypotheses[best]
             job.attention = result.attention[best] if result.attention else None
             job.text = engine.detokenize(job.hypothesis)
