@@ -1,0 +1,70 @@
+"""Ray datasets in and out: the library entry point for users who already have a dataset.
+
+    import ray, translate.corpus as corpus
+    ds = ray.data.read_json("s3://bucket/tickets/")          # rows with "source" [+ doc, index]
+    out = corpus.translate_dataset(ds, model="/models/ko-en", glossary="glossary/", workers=8)
+    out.write_parquet("s3://bucket/tickets-en/")
+
+The corpus command builds its input with :func:`segments_dataset` and calls the same
+``translate_dataset``, so library users and the CLI run one code path.
+"""
+from __future__ import annotations
+
+import os
+from collections.abc import Iterable
+from pathlib import Path
+
+from translate.corpus.runtime import cluster_slots, require_ray
+from translate.corpus.worker import ShardTranslator
+from translate.pipeline import CHUNK, as_glossary
+
+
+def _model_arg(model):
+    """An absolute path string (actors may run in another working directory) or as given."""
+    if isinstance(model, (str, os.PathLike)) and Path(model).exists():
+        return str(Path(model).resolve())
+    return model
+
+
+def translate_dataset(ds, *, model=None, glossary=None, workers: int | None = None,
+                      threads: int = 1, device: str = "cpu", gpus_per_worker: float = 1.0,
+                      batch_size: int = CHUNK, fail_shard: str | None = None,
+                      **translator_options):
+    """Translate the ``source`` column of ``ds`` with a pool of ``workers`` model actors.
+
+    Rows keep their other columns and gain ``translation`` (str), ``terms`` (list of term
+    records as dicts, see ``TermRecord.to_dict``), ``notes`` (list of str) and ``error``
+    (None, or why the row was not translated).  Rows that arrive with ``error`` set pass
+    through untranslated.  ``workers`` defaults to what the cluster holds (one per GPU share
+    with ``device="cuda"``, else one per ``threads`` CPUs).  The model path must exist on
+    every node; the glossary is loaded here once and shipped to the actors.
+    ``translator_options`` go to :class:`translate.Translator` (``beam_size``, ...).
+    """
+    ray = require_ray()
+    if workers is None:
+        workers = cluster_slots(device, threads, gpus_per_worker)
+    resources = ({"num_gpus": gpus_per_worker, "num_cpus": threads} if device == "cuda"
+                 else {"num_cpus": threads})
+    options = {"device": device, "inter_threads": 1, "intra_threads": threads,
+               **translator_options}
+    return ds.map_batches(
+        ShardTranslator, batch_size=batch_size, batch_format="pyarrow",
+        fn_constructor_kwargs={"model": _model_arg(model), "glossary": as_glossary(glossary),
+                               "options": options, "fail_shard": fail_shard},
+        compute=ray.data.ActorPoolStrategy(size=workers), **resources)
+
+
+def segments_dataset(shards: Iterable):
+    """One Arrow block per input shard, so Ray's batches line up with shards."""
+    ray = require_ray()
+    import pyarrow as pa
+
+    from translate.corpus.worker import output_schema
+
+    schema = pa.schema([("shard", pa.string()), ("doc_no", pa.int64()), ("doc", pa.string()),
+                        ("index", pa.int64()), ("paragraph", pa.int64()), ("line", pa.int64()),
+                        ("source", pa.string()), ("notes", pa.list_(pa.string())),
+                        ("error", output_schema().field("error").type)])
+    tables = [pa.Table.from_pylist([{**r, "shard": s.name, "doc_no": s.doc_no} for r in s.rows],
+                                   schema=schema) for s in shards]
+    return ray.data.from_arrow(tables)
