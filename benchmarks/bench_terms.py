@@ -96,6 +96,7 @@ def main(argv: list[str] | None = None) -> int:
         table_rows.append(row(f"on: {name}", common.score_segments(segs),
                               common.chrf([texts[i] for i in with_ref], refs), sec, len(rows)))
         per_row[f"on: {name}"] = [common.score_segments([seg]) for seg in segs]
+        print(f"... on: {name}: done in {sec:.0f}s", file=sys.stderr)
     print(table(HEADERS, table_rows))
     print("\nterm acc. = applied / (applied + missed + forbidden) over matches that apply "
           "(case-, spacing- and inflection-aware, `glossary.check`); trap leaks = context-"
