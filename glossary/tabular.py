@@ -1,0 +1,149 @@
+"""CSV/TSV glossaries in the shapes machine-translation services accept, and back.
+
+Flavors (every source spelling becomes its own row, so variants keep working there):
+
+* ``deepl``: two columns ``source,target``, no header (DeepL glossary CSV or TSV).
+* ``google``: the same two columns, no header: Cloud Translation's unidirectional glossary
+  ("the first row is data, not column names").
+* ``amazon``: a header row of language codes ``ko,en`` then the rows (Amazon Translate
+  custom terminology).
+* ``full`` (default): this project's own columns ``source,target,variants,forbidden,note``
+  with list items joined by ``|``; the tabular form that keeps notes and forbidden
+  renderings.  Context rules and examples exist only in YAML and TBX (the lossless form).
+
+Import reads any of them: a ``source,target,…`` header means ``full``, a header of two
+language codes means ``amazon``, otherwise two-column rows.  Two-column rows that share a
+target become one term whose first spelling is the source and the rest its variants (that is
+how the export wrote variants).  A row with a different number of columns than the first is
+an error naming its line.
+"""
+from __future__ import annotations
+
+import csv
+import io
+from pathlib import Path
+from typing import Iterable
+
+from glossary.errors import InputError
+from glossary.files import read_text
+from glossary.model import Term, nfc
+
+FLAVORS = ("full", "deepl", "google", "amazon")
+FULL_HEADER = ("source", "target", "variants", "forbidden", "note")
+LIST_SEP = "|"
+
+
+def _dialect(delimiter: str) -> dict:
+    return {"delimiter": delimiter, "lineterminator": "\n",
+            "quoting": csv.QUOTE_MINIMAL if delimiter == "," else csv.QUOTE_NONE,
+            **({} if delimiter == "," else {"escapechar": None, "quotechar": None})}
+
+
+def _plain(cell: str, what: str, delimiter: str) -> str:
+    """TSV has no quoting: a tab or newline inside a cell would silently shift columns."""
+    if delimiter == "\t" and ("\t" in cell or "\n" in cell or "\r" in cell):
+        raise InputError(f"{what} {cell!r} contains a tab or line break; TSV cannot hold it "
+                         "(export CSV instead)")
+    return cell
+
+
+def rows_for(terms: Iterable[Term], flavor: str, source_lang: str = "ko",
+             target_lang: str = "en") -> list[list[str]]:
+    if flavor not in FLAVORS:
+        raise InputError(f"unknown flavor {flavor!r} (choose from {', '.join(FLAVORS)})")
+    terms = list(terms)
+    if flavor == "full":
+        return [list(FULL_HEADER)] + [
+            [t.source, t.target, LIST_SEP.join(t.variants), LIST_SEP.join(t.forbidden),
+             t.note or ""] for t in terms]
+    rows = [[source_lang, target_lang]] if flavor == "amazon" else []
+    for term in terms:
+        rows += [[spelling, term.target] for spelling in term.spellings]
+    return rows
+
+
+def _check_lists(terms: Iterable[Term]) -> None:
+    for term in terms:
+        for item in (*term.variants, *term.forbidden):
+            if LIST_SEP in item:
+                raise InputError(f"{item!r} (term {term.source!r}) contains {LIST_SEP!r}, the "
+                                 "list separator of the full CSV form; export TBX instead")
+
+
+def export_table(terms: list[Term], flavor: str = "full", delimiter: str = ",",
+                 source_lang: str = "ko", target_lang: str = "en") -> str:
+    """CSV/TSV text for ``terms`` in ``flavor``; refuses cells the format cannot hold."""
+    if flavor == "full":
+        _check_lists(terms)
+    rows = rows_for(terms, flavor, source_lang, target_lang)
+    for row in rows:
+        for cell in row:
+            _plain(cell, "cell", delimiter)
+    out = io.StringIO()
+    csv.writer(out, **_dialect(delimiter)).writerows(rows)
+    return out.getvalue()
+
+
+# --------------------------------------------------------------------------- import
+
+def _is_lang_code(cell: str) -> bool:
+    head = cell.strip().lower().replace("_", "-").split("-")[0]
+    return 2 <= len(head) <= 3 and head.isalpha() and head.isascii()
+
+
+def read_table(path: str | Path, delimiter: str = ",") -> list[Term]:
+    """Terms of a CSV/TSV glossary in any flavor (see module doc)."""
+    name = str(path)
+    text = read_text(path).text
+    reader = csv.reader(io.StringIO(text), **_dialect(delimiter))
+    rows: list[tuple[int, list[str]]] = []
+    expected = None
+    for row in reader:
+        if not any(cell.strip() for cell in row):
+            continue
+        if expected is None:
+            expected = len(row)
+        elif len(row) != expected:
+            raise InputError(f"row has {len(row)} columns, expected {expected} "
+                             "(like the first row)", name, reader.line_num)
+        rows.append((reader.line_num, [nfc(c.strip()) for c in row]))
+    if not rows:
+        raise InputError("no rows in this table", name)
+    first = [c.lower() for c in rows[0][1]]
+    if tuple(first[:2]) == FULL_HEADER[:2]:
+        return _full_terms(rows[1:], first, name)
+    if expected != 2:
+        raise InputError(f"{expected} columns: expected source,target (two columns) or a "
+                         f"header row {','.join(FULL_HEADER)}", name, rows[0][0])
+    if all(_is_lang_code(c) for c in first):
+        rows = rows[1:]
+    return _pair_terms(rows, name)
+
+
+def _full_terms(rows: list[tuple[int, list[str]]], header: list[str], name: str) -> list[Term]:
+    unknown = [h for h in header if h not in FULL_HEADER]
+    if unknown:
+        raise InputError(f"unknown column {unknown[0]!r} (known: {', '.join(FULL_HEADER)})",
+                         name, 1)
+    terms = []
+    for line, row in rows:
+        cells = dict(zip(header, row))
+        if not cells.get("source") or not cells.get("target"):
+            raise InputError("row without source or target", name, line)
+        split = lambda key: tuple(s.strip() for s in cells.get(key, "").split(LIST_SEP)  # noqa: E731
+                                  if s.strip())
+        terms.append(Term(cells["source"], cells["target"], split("variants"),
+                          split("forbidden"), cells.get("note") or None))
+    return terms
+
+
+def _pair_terms(rows: list[tuple[int, list[str]]], name: str) -> list[Term]:
+    by_target: dict[str, list[str]] = {}
+    for line, (source, target) in rows:
+        if not source or not target:
+            raise InputError("row without source or target", name, line)
+        spellings = by_target.setdefault(target, [])
+        if source not in spellings:
+            spellings.append(source)
+    return [Term(spellings[0], target, tuple(spellings[1:]))
+            for target, spellings in by_target.items()]

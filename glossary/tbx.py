@@ -1,0 +1,214 @@
+"""TBX-Basic (ISO 30042:2019, DCA style) export and import: the lossless interchange form.
+
+One ``conceptEntry`` per term.  The Korean ``langSec`` holds the headword
+(``preferredTerm-admn-sts``) and its variants (``admittedTerm-admn-sts``); the English one
+holds the target (preferred) and the forbidden renderings (``deprecatedTerm-admn-sts``, the
+status terminology tools show as "do not use").  The term's note is the concept's ``<note>``;
+each example sentence is a standard ``<descrip type="context">`` on the Korean headword.
+
+What TBX-Basic has no data category for is kept as ``<note>`` text that other tools show
+to a person and this importer reads back, so YAML → TBX → YAML is identical:
+
+* context rules: Korean ``langSec`` notes ``when: ["…"]`` / ``unless: ["…"]`` (JSON lists);
+* an example's expected translation / terms: headword ``termSec`` note
+  ``example N: {"translation": …, "contains": […]}`` (N counts the context descrips).
+
+Import also reads TBX from other tools (TBX v2 ``martif``/``termEntry``/``langSet``/``tig``
+too); English terms that are neither preferred nor deprecated have no place in the YAML
+form and are dropped.  Untrusted XML goes through :func:`glossary.bilingual.parse_xml`
+(defusedxml, no DOCTYPE, no entities).
+"""
+from __future__ import annotations
+
+import json
+import re
+import xml.etree.ElementTree as ET
+from pathlib import Path
+from typing import Iterable
+
+from glossary.bilingual import parse_xml
+from glossary.errors import InputError
+from glossary.files import read_bytes
+from glossary.model import Context, Example, Term, nfc
+
+TBX_NS = "urn:iso:std:iso:30042:ed-2"
+XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
+STATUS = "administrativeStatus"
+PREFERRED, ADMITTED, DEPRECATED = ("preferredTerm-admn-sts", "admittedTerm-admn-sts",
+                                   "deprecatedTerm-admn-sts")
+FORBIDDEN_STATUSES = {DEPRECATED, "supersededTerm-admn-sts", "forbidden", "obsolete",
+                      "deprecatedTerm", "supersededTerm"}
+CONTEXT_NOTE = re.compile(r"^(when|unless): (\[.*\])$", re.S)
+EXAMPLE_NOTE = re.compile(r"^example (\d+): (\{.*\})$", re.S)
+GENERATOR = "koen-terminology glossary export"
+
+
+def _json(value: object) -> str:
+    return json.dumps(value, ensure_ascii=False)
+
+
+def _sub(parent: ET.Element, tag: str, text: str | None = None, **attrs: str) -> ET.Element:
+    elem = ET.SubElement(parent, tag, {k.replace("_", "-") if k != "lang" else XML_LANG: v
+                                       for k, v in attrs.items()})
+    if text is not None:
+        elem.text = text
+    return elem
+
+
+def _term_sec(lang_sec: ET.Element, term: str, status: str) -> ET.Element:
+    sec = _sub(lang_sec, "termSec")
+    _sub(sec, "term", term)
+    _sub(sec, "termNote", status, type=STATUS)
+    return sec
+
+
+def to_tbx(terms: Iterable[Term], name: str | None = None, description: str | None = None,
+           source_lang: str = "ko", target_lang: str = "en") -> bytes:
+    """TBX-Basic document (UTF-8 bytes) for the terms."""
+    # Unqualified tags plus a literal default-namespace attribute: the output reads as the
+    # spec's examples do (no ns0: prefixes).
+    root = ET.Element("tbx", {"type": "TBX-Basic", "style": "dca", XML_LANG: target_lang,
+                              "xmlns": TBX_NS})
+    file_desc = _sub(_sub(root, "tbxHeader"), "fileDesc")
+    if name:
+        _sub(_sub(file_desc, "titleStmt"), "title", name)
+    _sub(_sub(file_desc, "publicationStmt"), "p", GENERATOR)
+    if description:
+        _sub(_sub(file_desc, "sourceDesc"), "p", description)
+    body = _sub(_sub(root, "text"), "body")
+    for number, term in enumerate(terms, start=1):
+        entry = _sub(body, "conceptEntry", id=f"c{number}")
+        if term.note is not None:
+            _sub(entry, "note", term.note)
+        ko = _sub(entry, "langSec", lang=source_lang)
+        for key in ("when", "unless"):
+            words = getattr(term.context, key)
+            if words:
+                _sub(ko, "note", f"{key}: {_json(list(words))}")
+        head = _term_sec(ko, term.source, PREFERRED)
+        for example in term.examples:
+            _sub(head, "descrip", example.source, type="context")
+        for index, example in enumerate(term.examples, start=1):
+            extra = {}
+            if example.translation is not None:
+                extra["translation"] = example.translation
+            if example.contains:
+                extra["contains"] = list(example.contains)
+            if extra:
+                _sub(head, "note", f"example {index}: {_json(extra)}")
+        for variant in term.variants:
+            _term_sec(ko, variant, ADMITTED)
+        en = _sub(entry, "langSec", lang=target_lang)
+        _term_sec(en, term.target, PREFERRED)
+        for bad in term.forbidden:
+            _term_sec(en, bad, DEPRECATED)
+    ET.indent(root, space="  ")
+    xml = ET.tostring(root, encoding="unicode")
+    return ('<?xml version="1.0" encoding="UTF-8"?>\n' + xml + "\n").encode("utf-8")
+
+
+# --------------------------------------------------------------------------- import
+
+def _local(tag: str) -> str:
+    return tag.rsplit("}", 1)[-1] if isinstance(tag, str) else ""
+
+
+def _children(elem: ET.Element, *names: str) -> list[ET.Element]:
+    return [c for c in elem if _local(c.tag) in names]
+
+
+def _text(elem: ET.Element | None) -> str:
+    return "".join(elem.itertext()) if elem is not None else ""
+
+
+def _lang(elem: ET.Element) -> str:
+    return (elem.get(XML_LANG) or elem.get("lang") or "").lower()
+
+
+def _status(term_sec: ET.Element) -> str | None:
+    for note in _children(term_sec, "termNote", "termGrp"):
+        if note.get("type") == STATUS:
+            return _text(note).strip()
+    return None
+
+
+def _lang_terms(lang_sec: ET.Element) -> tuple[str | None, list[str], list[str], ET.Element | None]:
+    """(preferred term, admitted terms, forbidden terms, the preferred termSec)."""
+    preferred, head, admitted, forbidden = None, None, [], []
+    for sec in _children(lang_sec, "termSec", "tig", "ntig"):
+        term_elem = next((e for e in sec.iter() if _local(e.tag) == "term"), None)
+        term = _text(term_elem)
+        if not term.strip():
+            continue
+        status = _status(sec)
+        if status in FORBIDDEN_STATUSES:
+            forbidden.append(term)
+        elif preferred is None and status in (PREFERRED, None, "preferredTerm"):
+            preferred, head = term, sec
+        else:
+            admitted.append(term)
+    if preferred is None and admitted:
+        preferred = admitted.pop(0)
+    return preferred, admitted, forbidden, head
+
+
+def _entry_to_term(entry: ET.Element, lines: dict, name: str, source_lang: str,
+                   target_lang: str) -> Term:
+    line = lines.get(entry)
+    ko = next((s for s in _children(entry, "langSec", "langSet")
+               if _lang(s).split("-")[0] == source_lang), None)
+    en = next((s for s in _children(entry, "langSec", "langSet")
+               if _lang(s).split("-")[0] == target_lang), None)
+    if ko is None or en is None:
+        raise InputError(f"concept entry without both a {source_lang!r} and a {target_lang!r} "
+                         "language section", name, line)
+    source, variants, _, head = _lang_terms(ko)
+    target, _, forbidden, _ = _lang_terms(en)
+    if not source or not target:
+        raise InputError("concept entry without a source or target term", name, line)
+    context: dict[str, tuple[str, ...]] = {}
+    for note in _children(ko, "note"):
+        m = CONTEXT_NOTE.match(_text(note))
+        if m:
+            context[m.group(1)] = tuple(json.loads(m.group(2)))
+    examples = []
+    if head is not None:
+        sentences = [_text(d) for d in head.iter() if _local(d.tag) == "descrip"
+                     and d.get("type") == "context"]
+        extras: dict[int, dict] = {}
+        for note in _children(head, "note"):
+            m = EXAMPLE_NOTE.match(_text(note))
+            if m:
+                extras[int(m.group(1))] = json.loads(m.group(2))
+        for index, sentence in enumerate(sentences, start=1):
+            extra = extras.get(index, {})
+            examples.append(Example(nfc(sentence.strip()), extra.get("translation"),
+                                    tuple(extra.get("contains", ()))))
+    notes = [_text(n) for n in _children(entry, "note")]
+    if not notes:
+        notes = [_text(d) for d in entry.iter() if _local(d.tag) == "descrip"
+                 and d.get("type") == "definition"][:1]
+    return Term(source=nfc(source.strip()), target=nfc(target.strip()),
+                variants=tuple(nfc(v.strip()) for v in variants),
+                forbidden=tuple(nfc(f.strip()) for f in forbidden),
+                note="\n".join(notes).strip() if notes else None,
+                context=Context(**context), examples=tuple(examples))
+
+
+def read_tbx(path: str | Path, source_lang: str = "ko", target_lang: str = "en"
+             ) -> tuple[list[Term], str | None, str | None]:
+    """Terms, title and description of a TBX file; DOCTYPE/entities refused."""
+    name = str(path)
+    root, lines = parse_xml(read_bytes(path), name)
+    if _local(root.tag) not in ("tbx", "martif"):
+        raise InputError(f"not a TBX file (root element <{_local(root.tag)}>)", name,
+                         lines.get(root))
+    entries = [e for e in root.iter() if _local(e.tag) in ("conceptEntry", "termEntry")]
+    if not entries:
+        raise InputError("no concept entries in this TBX file", name)
+    terms = [_entry_to_term(e, lines, name, source_lang.lower(), target_lang.lower())
+             for e in entries]
+    title = next((_text(e) for e in root.iter() if _local(e.tag) == "title"), None)
+    source_desc = next((e for e in root.iter() if _local(e.tag) == "sourceDesc"), None)
+    description = _text(source_desc).strip() or None if source_desc is not None else None
+    return terms, title, description
