@@ -1,0 +1,228 @@
+"""The ``glossary`` command: lint, fmt, diff, check, export, import (and ``test``, added by
+``translate``).
+
+Exit codes are for CI: 0 clean, 1 the command found problems (lint issues, files ``fmt
+--check`` would change, missed/forbidden terms), 2 bad input (one line ``file:line:
+message`` on stderr).  Every command takes ``--json`` for machines.
+
+Extension hook: ``main(argv, extra=[register, …])``.  Each ``register(subparsers, common)``
+adds its own subcommand with ``subparsers.add_parser(name, parents=[common])`` and sets
+``run=function(args) -> int`` as a default.  The terminology layer knows no engine, so
+``glossary test`` (which needs one) is registered by ``translate.glossary_cli:main``, the
+function the installed ``glossary`` script points at.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+from typing import Callable, Sequence
+
+from glossary.errors import InputError
+
+Register = Callable[[argparse._SubParsersAction, argparse.ArgumentParser], None]
+EXIT_OK, EXIT_PROBLEMS, EXIT_BAD_INPUT = 0, 1, 2
+
+
+def emit_json(data: object) -> None:
+    print(json.dumps(data, ensure_ascii=False, indent=2))
+
+
+def default_glossary_path() -> Path | None:
+    """``resources/glossary`` under the current folder, else the one beside this package."""
+    for base in (Path.cwd(), Path(__file__).resolve().parents[1]):
+        path = base / "resources" / "glossary"
+        if path.is_dir():
+            return path
+    return None
+
+
+# --------------------------------------------------------------------------- commands
+
+def run_lint(args: argparse.Namespace) -> int:
+    from glossary.lint import lint_paths
+    problems = lint_paths(args.paths)
+    if args.json:
+        emit_json({"problems": [p.to_dict() for p in problems], "count": len(problems)})
+    else:
+        for problem in problems:
+            print(problem)
+        if problems:
+            print(f"{len(problems)} problem(s)", file=sys.stderr)
+    return EXIT_PROBLEMS if problems else EXIT_OK
+
+
+def run_fmt(args: argparse.Namespace) -> int:
+    from glossary.files import atomic_write
+    from glossary.fmt import format_paths
+    changed = []
+    results = format_paths(args.paths)
+    for file, text, canonical in results:
+        if text == canonical:
+            continue
+        changed.append(str(file))
+        if not args.check:
+            atomic_write(file, canonical)
+    if args.json:
+        emit_json({"check": args.check, "changed": changed,
+                   "unchanged": len(results) - len(changed)})
+    else:
+        verb = "would reformat" if args.check else "reformatted"
+        for name in changed:
+            print(f"{verb} {name}")
+        print(f"{len(changed)} of {len(results)} file(s) {verb}", file=sys.stderr)
+    return EXIT_PROBLEMS if args.check and changed else EXIT_OK
+
+
+def run_diff(args: argparse.Namespace) -> int:
+    from glossary.diff import diff_glossaries, glossary_at_revision, render_markdown
+    from glossary.load import load_glossary
+    if args.git:
+        if len(args.args) not in (2, 3):
+            raise InputError("usage: glossary diff --git REV1 REV2 [PATH]", "diff")
+        rev1, rev2, *rest = args.args
+        path = rest[0] if rest else "resources/glossary"
+        old, new = glossary_at_revision(rev1, path), glossary_at_revision(rev2, path)
+        title = f"Glossary changes {rev1}…{rev2}"
+    else:
+        if len(args.args) != 2:
+            raise InputError("usage: glossary diff OLD NEW (paths) or --git REV1 REV2", "diff")
+        old, new = load_glossary(args.args[0]), load_glossary(args.args[1])
+        title = "Glossary changes"
+    diff = diff_glossaries(old, new)
+    if args.json:
+        emit_json(diff.to_dict())
+    else:
+        print(render_markdown(diff, title), end="")
+    return EXIT_OK
+
+
+def run_check(args: argparse.Namespace) -> int:
+    from glossary.bilingual import read_bilingual
+    from glossary.check import check_segment
+    from glossary.load import load_glossary
+    from glossary.match import TermMatcher
+    from glossary.report import render_json, render_text, summarise
+    from glossary.segment import AlignedSegment
+    path = args.glossary or default_glossary_path()
+    if path is None:
+        raise InputError("no glossary: pass --glossary PATH", "resources/glossary")
+    matcher = TermMatcher(load_glossary(path))
+    pairs = read_bilingual(args.file, args.format, source_lang=args.source_lang,
+                           target_lang=args.target_lang)
+    segments = [
+        AlignedSegment(index, pair.source, pair.translation,
+                       check_segment(matcher.find(pair.source), pair.translation),
+                       doc=pair.doc or str(args.file), line=pair.line)
+        for index, pair in enumerate(pairs, start=1)
+    ]
+    report = summarise(segments)
+    print(render_json(report) if args.json else render_text(report))
+    return EXIT_PROBLEMS if report.failed else EXIT_OK
+
+
+def run_export(args: argparse.Namespace) -> int:
+    from glossary.interchange import export_glossary
+    count = export_glossary(args.path, args.to, args.output, args.flavor,
+                            args.source_lang, args.target_lang)
+    if args.json:
+        emit_json({"output": args.output, "format": args.to, "flavor": args.flavor,
+                   "terms": count})
+    elif args.output != "-":
+        print(f"wrote {count} terms to {args.output}", file=sys.stderr)
+    return EXIT_OK
+
+
+def run_import(args: argparse.Namespace) -> int:
+    from glossary.interchange import import_glossary
+    terms = import_glossary(args.file, args.from_, args.output, args.source_lang,
+                            args.target_lang)
+    if args.json:
+        emit_json({"output": args.output, "format": args.from_, "terms": len(terms)})
+    elif args.output != "-":
+        print(f"wrote {len(terms)} terms to {args.output}", file=sys.stderr)
+    return EXIT_OK
+
+
+# --------------------------------------------------------------------------- parser
+
+def _languages(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--source-lang", default="ko", help="source language code (ko)")
+    parser.add_argument("--target-lang", default="en", help="target language code (en)")
+
+
+def register_builtin(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
+    from glossary.bilingual import READ_FORMATS
+    from glossary.interchange import FLAVORS, FORMATS
+
+    p = sub.add_parser("lint", parents=[common], help="report problems, exit 1 on any")
+    p.add_argument("paths", nargs="+", metavar="PATH", help="glossary files or folders")
+    p.set_defaults(run=run_lint)
+
+    p = sub.add_parser("fmt", parents=[common], help="rewrite in the canonical layout")
+    p.add_argument("paths", nargs="+", metavar="PATH")
+    p.add_argument("--check", action="store_true",
+                   help="write nothing; list files that would change and exit 1 if any")
+    p.set_defaults(run=run_fmt)
+
+    p = sub.add_parser("diff", parents=[common],
+                       help="added/removed/changed terms as Markdown for a PR comment")
+    p.add_argument("args", nargs="+", metavar="OLD NEW | REV1 REV2 [PATH]")
+    p.add_argument("--git", action="store_true",
+                   help="compare git revisions REV1 and REV2 (PATH: resources/glossary)")
+    p.set_defaults(run=run_diff)
+
+    p = sub.add_parser("check", parents=[common],
+                       help="check an existing bilingual file against the glossary")
+    p.add_argument("file", metavar="FILE")
+    p.add_argument("--glossary", metavar="PATH",
+                   help="glossary file or folder (default: resources/glossary)")
+    p.add_argument("--format", choices=READ_FORMATS,
+                   help="bilingual format (default: from the extension)")
+    _languages(p)
+    p.set_defaults(run=run_check)
+
+    p = sub.add_parser("export", parents=[common], help="write TBX-Basic, CSV or TSV")
+    p.add_argument("path", metavar="PATH")
+    p.add_argument("--to", required=True, choices=FORMATS)
+    p.add_argument("--flavor", choices=FLAVORS,
+                   help="csv/tsv shape: full (default, with notes), deepl, google, amazon")
+    p.add_argument("-o", "--output", required=True, metavar="OUT", help="output file or -")
+    _languages(p)
+    p.set_defaults(run=run_export)
+
+    p = sub.add_parser("import", parents=[common], help="read TBX, CSV or TSV into YAML")
+    p.add_argument("file", metavar="FILE")
+    p.add_argument("--from", dest="from_", required=True, choices=FORMATS)
+    p.add_argument("-o", "--output", required=True, metavar="OUT.yaml")
+    _languages(p)
+    p.set_defaults(run=run_import)
+
+
+def build_parser(extra: Sequence[Register] = ()) -> argparse.ArgumentParser:
+    """The full parser: built-in subcommands plus those ``extra`` registers."""
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument("--json", action="store_true", help="machine-readable output")
+    parser = argparse.ArgumentParser(
+        prog="glossary", description="Maintain and apply the Korean→English glossary.")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
+    for register in (register_builtin, *extra):
+        register(sub, common)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None, extra: Sequence[Register] = ()) -> int:
+    args = build_parser(extra).parse_args(argv)
+    try:
+        return args.run(args)
+    except InputError as e:
+        print(str(e), file=sys.stderr)
+        return EXIT_BAD_INPUT
+    except KeyboardInterrupt:
+        print("interrupted", file=sys.stderr)
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

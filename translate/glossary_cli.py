@@ -1,0 +1,22 @@
+"""The installed ``glossary`` script: glossary.cli plus the subcommands that need an engine.
+
+``glossary`` must not import ``translate``, so ``glossary test`` is added here through
+``glossary.cli.main``'s ``extra`` hook; ``python -m glossary.cli`` works without it.
+"""
+from __future__ import annotations
+
+import sys
+from typing import Sequence
+
+from glossary.cli import main as glossary_main
+from translate import glossary_test
+
+EXTRA = (glossary_test.register,)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    return glossary_main(argv, extra=EXTRA)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,101 @@
+"""``glossary test``: the glossary's own examples, run through the real pipeline.
+
+An entry's ``examples:`` are regression tests for the terminology: a Korean sentence and
+what its English must contain (``contains``) or be (``translation``).  An example with
+neither expects the entry's own target, which is the least a term should guarantee.  Lives
+on the ``translate`` side because it needs the engine; the ``glossary`` package stays free
+of it and only offers the subcommand hook this module registers through.
+"""
+from __future__ import annotations
+
+import argparse
+import sys
+from dataclasses import dataclass, field
+
+from glossary.check import find_rendering
+from glossary.cli import EXIT_OK, EXIT_PROBLEMS, emit_json
+from glossary.load import load_glossary
+from glossary.model import Example, Term
+
+
+@dataclass
+class ExampleResult:
+    term: Term
+    example: Example
+    translation: str
+    missing: list[str] = field(default_factory=list)   # expected phrases not found
+    mismatch: bool = False                               # translation differs from expected
+
+    @property
+    def passed(self) -> bool:
+        return not self.missing and not self.mismatch
+
+    def to_dict(self) -> dict:
+        origin = self.term.origin
+        return {"file": origin.path if origin else None, "line": origin.line if origin else None,
+                "term": self.term.source, "source": self.example.source,
+                "translation": self.translation, "expected": self.example.translation,
+                "missing": self.missing, "mismatch": self.mismatch, "passed": self.passed}
+
+
+def _same(a: str, b: str) -> bool:
+    return " ".join(a.split()) == " ".join(b.split())
+
+
+def judge(term: Term, example: Example, translation: str) -> ExampleResult:
+    """Whether one translated example holds (pure: testable without a model)."""
+    expected = example.contains or (() if example.translation else (term.target,))
+    result = ExampleResult(term, example, translation)
+    result.missing = [p for p in expected if not find_rendering(p, translation)]
+    result.mismatch = example.translation is not None and not _same(example.translation,
+                                                                   translation)
+    return result
+
+
+def run_examples(paths: list[str], model: str | None = None, beam_size: int = 4
+                 ) -> list[ExampleResult]:
+    """Translate every example with the whole glossary enforced (as ``translate`` would)."""
+    from translate.pipeline import Translator  # loads CTranslate2: only when there is work
+    glossary = load_glossary(*paths)
+    cases = [(t, ex) for t in glossary for ex in t.examples]
+    if not cases:
+        return []
+    translator = Translator(model=model, glossary=glossary, beam_size=beam_size)
+    segments = translator.translate_sentences([ex.source for _, ex in cases])
+    return [judge(t, ex, seg.translation) for (t, ex), seg in zip(cases, segments)]
+
+
+def run(args: argparse.Namespace) -> int:
+    results = run_examples(args.paths, args.model, args.beam)
+    failed = [r for r in results if not r.passed]
+    if args.json:
+        emit_json({"examples": len(results), "failed": len(failed),
+                   "results": [r.to_dict() for r in results]})
+    else:
+        for r in results:
+            where = f"{r.term.origin}" if r.term.origin else r.term.source
+            status = "ok" if r.passed else "FAIL"
+            why = []
+            if r.missing:
+                why.append("missing " + ", ".join(repr(m) for m in r.missing))
+            if r.mismatch:
+                why.append(f"expected {r.example.translation!r}")
+            print(f"{where}: {status}: {r.example.source} → {r.translation}"
+                  + (f" ({'; '.join(why)})" if why else ""))
+        print(f"{len(results) - len(failed)} of {len(results)} example(s) hold"
+              if results else "no examples in these glossary files", file=sys.stderr)
+    return EXIT_PROBLEMS if failed else EXIT_OK
+
+
+def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
+    """Add ``glossary test`` to the glossary CLI (see glossary.cli's extension hook)."""
+    p = sub.add_parser("test", parents=[common],
+                       help="run the entries' examples through the translation pipeline")
+    p.add_argument("paths", nargs="+", metavar="PATH", help="glossary files or folders")
+    p.add_argument("--model", metavar="DIR",
+                   help="CTranslate2 model (default: $KOEN_MODEL, then the default locations)")
+    p.add_argument("--beam", type=int, default=4, help="beam size (4)")
+    p.set_defaults(run=run)
+
+
+__all__ = ["ExampleResult", "judge", "register", "run_examples"]
