@@ -106,6 +106,7 @@ def _stdout(binary: bool, encoding: str | None, newline: str | None) -> Iterator
     try:
         yield wrapper
         wrapper.flush()
+        buffer.flush()  # before anything goes to stderr, so a terminal shows them in order
     finally:
         wrapper.detach()                    # leave sys.stdout's buffer open
 
