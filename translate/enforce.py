@@ -95,11 +95,12 @@ def _decode(engine: Engine, jobs: list[Job], options: DecodeOptions, *,
     for i, job in enumerate(jobs):
         groups[(job.suppress, bool(job.active))].append(i)
     results: list = [None] * len(jobs)
-    for (suppress, wants_attention), members in groups.items():
+    for (suppress, has_terms), members in groups.items():
+        n = hypotheses if has_terms else 1  # alternatives only matter where terms are checked
         kwargs = dict(
-            beam_size=max(options.beam_size, hypotheses), num_hypotheses=hypotheses,
+            beam_size=max(options.beam_size, n), num_hypotheses=n,
             max_batch_size=options.max_batch_size, return_scores=True,
-            return_attention=wants_attention, max_decoding_length=options.max_decoding_length,
+            return_attention=has_terms, max_decoding_length=options.max_decoding_length,
             length_penalty=options.length_penalty,
         )
         if suppress:
