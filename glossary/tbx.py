@@ -48,7 +48,7 @@ def _json(value: object) -> str:
 
 
 def _sub(parent: ET.Element, tag: str, text: str | None = None, **attrs: str) -> ET.Element:
-    elem = ET.SubElement(parent, tag, {k.replace("_", "-") if k != "lang" else XML_LANG: v
+    elem = ET.SubElement(parent, tag, {XML_LANG if k == "lang" else k: v
                                        for k, v in attrs.items()})
     if text is not None:
         elem.text = text
