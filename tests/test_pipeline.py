@@ -121,3 +121,31 @@ def test_argos_layouts_translate(tiny_argos_dir, tiny_argos_zip, tmp_path, monke
         assert t.engine.files.layout == "argos" and not t.engine.append_eos
         seg = t.translate_sentences(["구독 서비스를 시작했다."])[0]
         assert seg.terms[0].status is TermStatus.APPLIED
+
+
+def test_near_miss_finds_a_garbled_attempt_and_prefers_the_terms_length():
+    from translate.enforce import Job, near_miss
+
+    pieces = ["▁The", "▁public", "▁intelligence", "▁and", "▁A", "f", "f", "f", "e", "ction",
+              "▁In", "tel", "ligence", "."]
+    job = Job("", [], [], hypothesis=pieces)
+    assert near_miss(job, "Affectionate Intelligence") == (4, 13)
+    job.hypothesis = pieces[:4]
+    assert near_miss(job, "Affectionate Intelligence") == (1, 3)   # "public intelligence"
+    job.locked = 3
+    assert near_miss(job, "Affectionate Intelligence") is None     # nothing after the prefix
+    assert near_miss(Job("", [], [], hypothesis=["▁The", "▁BVAC", "▁unit"]), "HVAC") == (1, 2)
+
+
+def test_continuation_must_start_a_word_and_keep_the_sentence():
+    from types import SimpleNamespace
+
+    from translate.enforce import pick_continuation, starts_word
+
+    assert starts_word(["▁HVAC", "▁unit"], 1) and starts_word(["▁HVAC", ","], 1)
+    assert starts_word(["▁HVAC"], 1) and not starts_word(["▁HVAC", "s"], 1)
+    result = SimpleNamespace(
+        hypotheses=[["▁HVAC", "nc"], ["▁HVAC", "."], ["▁HVAC", "▁is", "▁new", "."]],
+        scores=[-0.1, -0.5, -2.0])
+    assert pick_continuation(result, 1, before_len=4) == 2   # "." would drop the sentence
+    assert pick_continuation(result, 1, before_len=2) == 1   # short sentence: best that fits

@@ -27,6 +27,7 @@ STRATEGIES = ("hint", "rerank", "prefix")
 PREFIX_ALTERNATIVES = 4  # next-token alternatives after a forced term, to find a word start
 LENGTH_KEPT = 0.7        # a repaired sentence should keep this share of its length
 NEAR_MISS = 0.6          # similarity at which a span counts as a garbled try at the term
+SAME_LENGTH_BONUS = 0.05  # "public intelligence" over "intelligence" for a two-word term
 
 
 @dataclass(frozen=True)
@@ -163,6 +164,7 @@ def near_miss(job: Job, target: str) -> tuple[int, int] | None:
                 continue
             text = "".join(job.hypothesis[words[w]:words[w + n]]).replace("▁", " ").strip()
             ratio = SequenceMatcher(None, text.lower(), target.lower()).ratio()
+            ratio += SAME_LENGTH_BONUS if n == size else 0.0
             if ratio > best:
                 best, span = ratio, (words[w], words[w + n])
     return span
