@@ -129,7 +129,7 @@ def test_near_miss_finds_a_garbled_attempt_and_prefers_the_terms_length():
     pieces = ["▁The", "▁public", "▁intelligence", "▁and", "▁A", "f", "f", "f", "e", "ction",
               "▁In", "tel", "ligence", "."]
     job = Job("", [], [], hypothesis=pieces)
-    assert near_miss(job, "Affectionate Intelligence") == (4, 13)
+    assert near_miss(job, "Affectionate Intelligence") == (4, 14)  # "." stays with its word
     job.hypothesis = pieces[:4]
     assert near_miss(job, "Affectionate Intelligence") == (1, 3)   # "public intelligence"
     job.locked = 3
