@@ -176,7 +176,7 @@ def register_builtin(sub: argparse._SubParsersAction, common: argparse.ArgumentP
     p = sub.add_parser("check", parents=[common],
                        help="check an existing bilingual file against the glossary")
     p.add_argument("file", metavar="FILE")
-    p.add_argument("--glossary", metavar="PATH",
+    p.add_argument("-g", "--glossary", metavar="PATH",
                    help="glossary file or folder (default: resources/glossary)")
     p.add_argument("--format", choices=READ_FORMATS,
                    help="bilingual format (default: from the extension)")
