@@ -31,15 +31,9 @@ def _spaced(text: str) -> str:
     return " ".join(text.split()).lower()
 
 
-def _compact(text: str) -> tuple[str, list[int]]:
-    """Lowercased text without whitespace, and where each kept character came from."""
-    chars: list[str] = []
-    where: list[int] = []
-    for i, ch in enumerate(text):
-        if not ch.isspace():
-            chars.append(ch.lower())
-            where.append(i)
-    return "".join(chars), where
+def _positions(text: str) -> list[int]:
+    """Where each non-space character of ``text`` is: maps compact offsets back."""
+    return [i for i, ch in enumerate(text) if not ch.isspace()]
 
 
 class TermMatcher:
@@ -70,15 +64,22 @@ class TermMatcher:
         """Non-overlapping matches in text order, the longest winning where matches overlap."""
         if not self._has_terms or not text:
             return []
-        compact, where = _compact(text)
+        compact = "".join(text.split())  # str.split() and isspace() agree on whitespace
+        lowered = compact.lower()
+        if len(lowered) != len(compact):  # rare: a letter whose lowercase is longer (İ)
+            lowered = "".join(c.lower() if len(c.lower()) == 1 else c for c in compact)
+        hits = list(self._terms.iter(lowered))
+        if not hits:
+            return []
+        where = _positions(text)
         candidates = []
-        for last, (index, length) in self._terms.iter(compact):
+        for last, (index, length) in hits:
             start, end = where[last - length + 1], where[last] + 1
             if self._is_whole_word(text, start, end):
                 candidates.append((start, end, index))
         if not candidates:
             return []
-        present = self.context_words(compact)
+        present = self.context_words(lowered)
         chosen: list[tuple[int, int, int]] = []
         for start, end, index in sorted(candidates, key=lambda c: (c[0] - c[1], c[0])):
             if all(end <= s or start >= e for s, e, _ in chosen):
@@ -88,10 +89,10 @@ class TermMatcher:
             for s, e, i in sorted(chosen)
         ]
 
-    def context_words(self, compact: str) -> set[str]:
+    def context_words(self, lowered: str) -> set[str]:
         if not self._has_context:
             return set()
-        return {word for _, word in self._context.iter(compact)}
+        return {word for _, word in self._context.iter(lowered)}
 
     def _is_whole_word(self, text: str, start: int, end: int) -> bool:
         """A term is a word, or a word plus particles; never the inside of another word."""

@@ -120,9 +120,12 @@ def first_pass(engine: Engine, jobs: list[Job], options: DecodeOptions) -> None:
     rerank = "rerank" in options.strategies
     n = max(1, options.num_hypotheses) if rerank else 1
     for job, result in zip(jobs, _decode(engine, jobs, options, hypotheses=n)):
-        texts = [engine.detokenize(h) for h in result.hypotheses]
-        unmet = [job.unmet(t) for t in texts] if job.active else [[] for _ in texts]
-        best = min(range(len(texts)), key=lambda k: (len(unmet[k]), k)) if job.active else 0
+        texts = [engine.detokenize(result.hypotheses[0])]
+        unmet = [job.unmet(texts[0]) if job.active else []]
+        if unmet[0]:  # only then are the alternatives worth detokenising and checking
+            texts += [engine.detokenize(h) for h in result.hypotheses[1:]]
+            unmet += [job.unmet(t) for t in texts[1:]]
+        best = min(range(len(texts)), key=lambda k: (len(unmet[k]), k))
         job.hypothesis, job.text = result.hypotheses[best], texts[best]
         job.attention = result.attention[best] if result.attention else None
         for i in job.active:
