@@ -88,3 +88,9 @@ def test_scales_to_a_large_glossary():
     matcher = TermMatcher(terms)
     hits = matcher.find("용어01234를 보고 전장을 봤다 " * 50)
     assert len(hits) == 100 and hits[0].term.target == "term 1234"
+
+
+def test_context_words_are_case_insensitive():
+    m = TermMatcher([Term("웹OS", "webOS", context=Context(unless=("LG",)))])
+    assert [x.applies for x in m.find("lg 웹OS를")] == [False]
+    assert [x.applies for x in m.find("삼성 웹OS를")] == [True]
