@@ -243,6 +243,9 @@ def prefix_repair(engine: Engine, jobs: list[Job], options: DecodeOptions) -> No
             prefix = job.hypothesis[:at] + engine.target_pieces(job.matches[index].term.target)
             prefixes.append(prefix)
             chosen.append(index)
+            if job.hints:  # a term already in the prefix needs no hint: it only invites a copy
+                job.hints = [engine.target_pieces(t) for t in dict.fromkeys(
+                    job.matches[i].term.target for i in missing if i != index)]
         results = _decode(engine, pending, options, prefixes=prefixes,
                           hypotheses=max(PREFIX_ALTERNATIVES, options.num_hypotheses))
         for job, prefix, index, result in zip(pending, prefixes, chosen, results):
