@@ -1,0 +1,241 @@
+"""The training recipe (translate.train): licence-based source selection, the term-hint
+augmentation format, and a tiny end-to-end run through the CLI's own entry point whose
+CTranslate2 export must compute what the PyTorch model computes.
+
+The corpus is synthetic and written by the test (the real data must not be copied into the
+repository); the whole file runs in well under a minute on 2 CPU cores.
+"""
+
+from __future__ import annotations
+
+import json
+import random
+from pathlib import Path
+
+import pytest
+
+from translate.train.augment import STOPWORDS, sample_terms, with_terms, words_of
+from translate.train.sources import licence_is_stated, parse_sources_table, select_sources
+
+# --- a tiny synthetic parallel corpus laid out like ../shared/data/train -------------------------
+
+SUBJECTS = [("고양이", "cat"), ("개", "dog"), ("소년", "boy"), ("소녀", "girl"), ("선생님", "teacher"), ("농부", "farmer")]
+OBJECTS = [("사과", "apple"), ("책", "book"), ("물", "water"), ("빵", "bread"), ("편지", "letter"), ("우유", "milk")]
+VERBS = [("먹는다", "eats"), ("읽는다", "reads"), ("좋아한다", "likes"), ("본다", "sees"), ("산다", "buys")]
+ADJECTIVES = [("빨간", "red"), ("큰", "big"), ("작은", "small"), ("오래된", "old")]
+
+SOURCES_MD = """# Test sources
+
+| source | repository | path(s) | pairs kept | licence (as stated) | domain |
+|---|---|---|---:|---|---|
+| alpha | example/alpha | a.txt | 150 | CC BY 4.0 (LICENSE) | synthetic |
+| beta | example/beta | b.txt | 150 | public domain | synthetic |
+| gamma | example/gamma | c.txt | 150 | unstated (maybe some terms apply) | synthetic |
+| **total** | | | **450** | | |
+
+## Notes
+* `delta` is on disk but not in the table.
+"""
+
+
+def _sentences(rng: random.Random, n: int) -> tuple[list[str], list[str]]:
+    ko, en = [], []
+    for _ in range(n):
+        (ks, es), (ko_obj, en_obj), (kv, ev), (ka, ea) = (
+            rng.choice(SUBJECTS), rng.choice(OBJECTS), rng.choice(VERBS), rng.choice(ADJECTIVES))
+        ko.append(f"{ka} {ks}는 {ko_obj}를 {kv}.")
+        en.append(f"The {ea} {es} {ev} the {en_obj}.")
+    return ko, en
+
+
+def _write_pairs(prefix: Path, ko: list[str], en: list[str]) -> None:
+    prefix.with_name(prefix.name + ".ko").write_text("\n".join(ko) + "\n", encoding="utf-8")
+    prefix.with_name(prefix.name + ".en").write_text("\n".join(en) + "\n", encoding="utf-8")
+
+
+@pytest.fixture(scope="module")
+def data_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    root = tmp_path_factory.mktemp("train-data")
+    train = root / "train"
+    train.mkdir()
+    (train / "SOURCES.md").write_text(SOURCES_MD, encoding="utf-8")
+    rng = random.Random(7)
+    for name in ("alpha", "beta", "gamma", "delta"):
+        ko, en = _sentences(rng, 150)
+        if name == "alpha":  # one empty and one overlong pair that cleaning must drop
+            ko += ["", "가" * 400]
+            en += ["empty source", "too long"]
+        _write_pairs(train / name, ko, en)
+    ko, en = _sentences(random.Random(99), 24)
+    _write_pairs(root / "dev", ko, en)
+    return root
+
+
+# --- licence-based source selection -------------------------------------------------------------
+
+def test_licence_cells():
+    assert licence_is_stated("CC BY-SA 3.0 (repo README)")
+    assert licence_is_stated("KRV 1961: public domain per repo README")
+    assert not licence_is_stated("unstated (extracted from AI Hub ko-en parallel corpus)")
+    assert not licence_is_stated("unstated in repo; PO headers: 'distributed under the same license as the Python package' (PSF)")
+    assert not licence_is_stated("")
+    assert not licence_is_stated("  ")
+
+
+def test_default_selection_uses_only_stated_licences(data_dir: Path):
+    table = parse_sources_table(data_dir / "train" / "SOURCES.md")
+    assert sorted(table) == ["alpha", "beta", "gamma"]  # the bold total row is skipped
+    assert table["alpha"].pairs == 150 and table["alpha"].licence == "CC BY 4.0 (LICENSE)"
+
+    selection, _ = select_sources(data_dir / "train")
+    assert selection.included == ["alpha", "beta"]
+    assert "unstated" in selection.excluded["gamma"]
+    assert "not listed" in selection.excluded["delta"]
+
+
+def test_explicit_selection_warns_and_rejects_unknown(data_dir: Path):
+    selection, _ = select_sources(data_dir / "train", ["gamma", "alpha"])
+    assert selection.included == ["gamma", "alpha"]
+    assert any("gamma" in w for w in selection.warnings)
+    assert set(selection.excluded) == {"beta", "delta"}
+
+    everything, _ = select_sources(data_dir / "train", ["all"])
+    assert everything.included == ["alpha", "beta", "delta", "gamma"]
+    assert len(everything.warnings) == 2  # delta (not listed) and gamma (unstated)
+
+    with pytest.raises(ValueError, match="unknown source"):
+        select_sources(data_dir / "train", ["nope"])
+
+
+def test_real_sources_table_if_present():
+    sources_md = Path(__file__).resolve().parents[2] / "shared" / "data" / "train" / "SOURCES.md"
+    if not sources_md.is_file():
+        pytest.skip(f"{sources_md} not present")
+    table = parse_sources_table(sources_md)
+    assert {"tatoeba", "jhe", "bible_krv_web", "context_aware_dialogue"} <= {n for n, i in table.items() if i.licence_stated}
+    assert {"kiss_idioms", "grimm", "python_docs"} <= {n for n, i in table.items() if not i.licence_stated}
+
+
+# --- augmentation format --------------------------------------------------------------------------
+
+def test_with_terms_format():
+    assert with_terms(["▁빨간", "▁사과"], []) == ["▁빨간", "▁사과", "</s>"]
+    assert with_terms(["▁빨간", "▁사과"], [["▁red"], ["▁app", "le"]]) == [
+        "▁빨간", "▁사과", "<sep>", "▁red", "<sep>", "▁app", "le", "</s>"]
+
+
+def test_sampled_terms_are_reference_ngrams_of_content_words():
+    reference = "The old farmer reads the letter, and the dog sees the big red apple."
+    words = words_of(reference)
+    rng = random.Random(0)
+    for _ in range(200):
+        terms = sample_terms(reference, rng, max_terms=2, max_words=3)
+        assert 1 <= len(terms) <= 2
+        for term in terms:
+            tw = term.split()
+            assert 1 <= len(tw) <= 3
+            assert any(words[i : i + len(tw)] == tw for i in range(len(words)))  # a real n-gram
+            assert tw[0].lower() not in STOPWORDS and tw[-1].lower() not in STOPWORDS
+            assert "," not in term and "." not in term
+    assert sample_terms("", rng) == []
+    assert sample_terms("the of", rng)  # only function words: still usable as a fallback
+
+
+# --- tiny end-to-end run through the CLI entry point ----------------------------------------------
+
+def test_train_export_and_ctranslate2_agreement(data_dir: Path, tmp_path: Path):
+    torch = pytest.importorskip("torch")
+    ctranslate2 = pytest.importorskip("ctranslate2")
+    from translate.train.batching import encode_pairs, epoch_examples, plain_examples
+    from translate.train.cli import main
+    from translate.train.model import ModelConfig, Seq2SeqTransformer
+    from translate.train.trainer import TrainConfig, train
+    from translate.train.vocab import Tokenizer
+
+    out = tmp_path / "tiny-ko-en"
+    work = tmp_path / "work"
+    rc = main([
+        "--output", str(out), "--work-dir", str(work),
+        "--data-dir", str(data_dir / "train"), "--dev", str(data_dir / "dev"),
+        "--src-vocab-size", "120", "--tgt-vocab-size", "110",
+        "--enc-layers", "2", "--dec-layers", "2", "--d-model", "32", "--heads", "4", "--ffn", "64",
+        "--dropout", "0.0", "--batch-tokens", "600", "--lr", "3e-3", "--warmup-steps", "10",
+        "--max-steps", "80", "--max-minutes", "2", "--eval-every", "20", "--log-every", "10",
+        "--quantization", "float32", "--verify-sentences", "6", "--eval-beam", "1", "--threads", "1",
+        "--quiet",
+    ])
+    assert rc == 0
+
+    # OPUS-MT layout + contract metadata + card.
+    for name in ("model.bin", "config.json", "shared_vocabulary.json", "source.spm", "target.spm", "toolkit.json", "README.md"):
+        assert (out / name).is_file(), name
+    toolkit = json.loads((out / "toolkit.json").read_text(encoding="utf-8"))
+    assert toolkit == {"format": 1, "name": "tiny-ko-en", "source_lang": "ko", "target_lang": "en",
+                       "append_source_eos": True, "term_hints": {"separator": "<sep>"}}
+    config = json.loads((out / "config.json").read_text(encoding="utf-8"))
+    assert config["decoder_start_token"] == "</s>" and config["add_source_eos"] is False
+    vocabulary = json.loads((out / "shared_vocabulary.json").read_text(encoding="utf-8"))
+    assert vocabulary[:3] == ["</s>", "<unk>", "<sep>"] and 60 < len(vocabulary) <= 230
+    card = (out / "README.md").read_text(encoding="utf-8")
+    assert "CC BY 4.0" in card and "gamma" in card and "post-norm" in card and "dev loss" in card
+
+    summary = json.loads((work / "summary.json").read_text(encoding="utf-8"))
+    assert summary["sources"] == ["alpha", "beta"]
+    stats = summary["train"]
+    assert stats["steps"] == 80 and stats["stop_reason"].startswith("max_steps")
+    assert stats["last_train_loss"] < stats["first_train_loss"]  # it learns
+    assert stats["history"] and stats["best_dev_loss"] == min(h["dev_loss"] for h in stats["history"])
+    assert summary["agreement"][0]["ok"]
+
+    # Independent agreement check: the best checkpoint in PyTorch vs the export in CTranslate2.
+    checkpoint = torch.load(work / "best.pt", map_location="cpu")
+    model = Seq2SeqTransformer(ModelConfig(**checkpoint["model_config"]))
+    model.load_state_dict(checkpoint["state_dict"])
+    model.eval()
+    tokenizer = Tokenizer.load(out / "source.spm", out / "target.spm")
+    assert tokenizer.tokens == vocabulary == checkpoint["vocabulary"]
+    translator = ctranslate2.Translator(str(out), device="cpu", compute_type="float32")
+
+    sentences = ["큰 고양이는 사과를 먹는다.", "작은 소녀는 책를 읽는다."]
+    sources = [tokenizer.source_pieces(s) + ["</s>"] for s in sentences]
+    sources.append(tokenizer.source_pieces(sentences[0])[:-1] + ["<sep>"] + tokenizer.target_pieces("red") + ["</s>"])
+    results = translator.translate_batch(sources, beam_size=1, max_decoding_length=40)
+    for src, result in zip(sources, results):
+        ids, _, margins = model.greedy(tokenizer.ids(src), tokenizer.eos_id, tokenizer.eos_id, max_len=40)
+        torch_tokens = [tokenizer.tokens[i] for i in ids]
+        ct2_tokens = result.hypotheses[0]
+        if torch_tokens != ct2_tokens:  # only acceptable at an exact near-tie
+            first = next(i for i, (a, b) in enumerate(zip(torch_tokens + [""], ct2_tokens + [""])) if a != b)
+            assert margins[first] < 1e-4, (torch_tokens, ct2_tokens)
+        # Teacher-forced log-probs of the torch hypothesis agree token by token.
+        ct2_scores = translator.score_batch([src], [torch_tokens])[0].log_probs
+        torch_scores = model.score(tokenizer.ids(src), ids, tokenizer.eos_id, tokenizer.eos_id)
+        assert len(ct2_scores) == len(torch_scores)
+        assert max(abs(a - b) for a, b in zip(ct2_scores, torch_scores)) < 1e-3
+    assert tokenizer.detokenize(results[0].hypotheses[0]).strip()  # it translates into something
+
+    # The augmented copies have the contract's format: source + <sep> + target pieces + </s>.
+    pairs, _ = encode_pairs(tokenizer, ["큰 개는 빵을 산다."], ["The big dog buys the bread."], max_pieces=100)
+    examples = epoch_examples(tokenizer, pairs, random.Random(1), term_prob=1.0, max_terms=2, max_term_words=3, max_pieces=100)
+    plain, hinted = examples
+    assert not plain.augmented and hinted.augmented and plain.tgt == hinted.tgt
+    assert hinted.src[: len(plain.src) - 1] == plain.src[:-1] and hinted.src[-1] == tokenizer.eos_id
+    tail = hinted.src[len(plain.src) - 1 :]
+    assert tail[0] == tokenizer.sep_id
+    terms: list[list[int]] = []
+    for token_id in tail[:-1]:
+        if token_id == tokenizer.sep_id:
+            terms.append([])
+        else:
+            terms[-1].append(token_id)
+    assert 1 <= len(terms) <= 2
+    for term_ids in terms:
+        term = tokenizer.detokenize([tokenizer.tokens[i] for i in term_ids])
+        assert term and term in "The big dog buys the bread."
+        assert term_ids == tokenizer.ids(tokenizer.target_pieces(term))  # target.spm pieces
+
+    # The wall-clock budget stops training even when the step budget is far away.
+    budget = TrainConfig(max_steps=10**6, max_minutes=0.03, eval_every=0, batch_tokens=200, warmup_steps=5, device="cpu")
+    result = train(model.train(), tokenizer, pairs * 20, plain_examples(tokenizer, pairs), budget, tmp_path / "budget")
+    assert result.stop_reason.startswith("max_minutes") and 0 < result.steps < 10**6
+    assert result.seconds < 0.03 * 60 + 5 and (tmp_path / "budget" / "best.pt").is_file()

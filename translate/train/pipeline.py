@@ -1,0 +1,234 @@
+"""End-to-end recipe: data → SentencePiece → training → CTranslate2 export → check → model card.
+
+The CLI (cli.py) only parses arguments into a :class:`RunConfig` and calls :func:`run`, so tests
+exercise exactly the code path users run.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import random
+import shutil
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import torch
+
+from .augment import sample_terms, with_terms
+from .batching import encode_pairs, plain_examples
+from .evaluate import DevScores, dev_scores
+from .export import export_ctranslate2
+from .model import ModelConfig, Seq2SeqTransformer
+from .model_card import CardInputs, render
+from .sources import clean_pairs, load_corpus, read_pairs, select_sources
+from .trainer import TrainConfig, TrainResult, resolve_device, train
+from .verify import AgreementReport, compare
+from .vocab import Tokenizer, pieces_of, train_sentencepiece
+
+logger = logging.getLogger(__name__)
+
+
+@dataclass
+class RunConfig:
+    """Everything one run needs (the CLI's arguments, resolved)."""
+
+    output: Path
+    data_dir: Path
+    dev_prefix: Path
+    sources: list[str] | None = None  # None: the licence-stated default selection
+    work_dir: Path | None = None  # None: "<output>.work"
+    name: str | None = None  # None: the output directory's name
+    source_vocab_size: int = 12_000
+    target_vocab_size: int = 8_000
+    max_chars: int = 300
+    dev_limit: int | None = None
+    encoder_layers: int = 6
+    decoder_layers: int = 6
+    d_model: int = 512
+    heads: int = 8
+    ffn_dim: int = 2048
+    dropout: float = 0.1
+    attention_dropout: float = 0.0
+    train: TrainConfig = field(default_factory=TrainConfig)
+    quantization: str = "int8"
+    force: bool = False
+    verify_sentences: int = 8
+    card_eval: bool = True
+    card_beam: int = 4
+    threads: int | None = None
+    command: str = ""
+
+
+@dataclass
+class RunSummary:
+    """Paths and figures of a finished run."""
+
+    output: Path
+    work_dir: Path
+    result: TrainResult
+    agreement: list[AgreementReport]
+    dev_scores: DevScores | None
+    included_sources: list[str]
+    excluded_sources: dict[str, str]
+
+
+def _dev_pairs(prefix: Path, limit: int | None) -> tuple[list[str], list[str]]:
+    """The dev pairs, NFC-normalised; only empty pairs are dropped (no length limit), so that
+    chrF/BLEU are computed on the whole set, comparable with other models' figures."""
+    src_path = prefix.with_name(prefix.name + ".ko")
+    if not src_path.is_file():
+        raise FileNotFoundError(f"dev set {prefix}.ko/.en not found (give --dev PREFIX)")
+    src, tgt = read_pairs(prefix)
+    src, tgt, _ = clean_pairs(src, tgt, max_chars=10**9)
+    if limit:
+        src, tgt = src[:limit], tgt[:limit]
+    return src, tgt
+
+
+def _check_sources(tokenizer: Tokenizer, dev_src: list[str], dev_tgt: list[str], n: int, seed: int) -> list[list[str]]:
+    """Dev sentences for the export check: some plain, some with appended terms (both paths)."""
+    rng = random.Random(seed)
+    out: list[list[str]] = []
+    for i, (src, ref) in enumerate(zip(dev_src[:n], dev_tgt[:n])):
+        pieces = tokenizer.source_pieces(src)
+        terms = sample_terms(ref, rng) if i % 2 else []
+        out.append(with_terms(pieces, [tokenizer.target_pieces(t) for t in terms]))
+    return out
+
+
+def run(cfg: RunConfig) -> RunSummary:
+    """Run the whole recipe; raises if the float32 export disagrees with the torch model.
+
+    ``cfg.threads`` applies to torch and CTranslate2 for this run only (torch's global thread
+    count is restored afterwards, since the caller may be a longer-lived process such as pytest).
+    """
+    previous_threads = torch.get_num_threads()
+    if cfg.threads:
+        torch.set_num_threads(cfg.threads)
+    try:
+        return _run(cfg, ct2_threads=cfg.threads or 0)
+    finally:
+        torch.set_num_threads(previous_threads)
+
+
+def _run(cfg: RunConfig, ct2_threads: int) -> RunSummary:
+    output = cfg.output
+    work_dir = cfg.work_dir or output.with_name(output.name + ".work")
+    name = cfg.name or output.name
+    if output.exists() and not cfg.force:
+        raise FileExistsError(f"{output} exists (use --force to replace it)")
+    work_dir.mkdir(parents=True, exist_ok=True)
+    device = resolve_device(cfg.train.device)
+    cfg.train.device = device
+
+    # 1. Data, chosen by licence.
+    selection, table = select_sources(cfg.data_dir, cfg.sources)
+    for excluded, reason in selection.excluded.items():
+        logger.info("source %s excluded: %s", excluded, reason)
+    for warning in selection.warnings:
+        logger.warning("%s", warning)
+    if not selection.included:
+        raise ValueError(f"no training source selected in {cfg.data_dir}")
+    logger.info("sources used: %s", ", ".join(selection.included))
+    corpus = load_corpus(cfg.data_dir, selection.included, cfg.max_chars)
+    dev_src, dev_tgt = _dev_pairs(cfg.dev_prefix, cfg.dev_limit)
+    logger.info("%d training pairs, %d dev pairs", len(corpus), len(dev_src))
+
+    # 2. SentencePiece (Korean and English separately; shared vocabulary = union).
+    spm_dir = work_dir / "spm"
+    source_spm = train_sentencepiece(corpus.sources, spm_dir / "source.spm", cfg.source_vocab_size, 0.9995)
+    target_spm = train_sentencepiece(corpus.targets, spm_dir / "target.spm", cfg.target_vocab_size, 1.0)
+    tokenizer = Tokenizer.load(source_spm, target_spm)
+    n_src_pieces, n_tgt_pieces = len(pieces_of(source_spm)), len(pieces_of(target_spm))
+    logger.info("SentencePiece: %d Korean + %d English pieces → %d shared", n_src_pieces, n_tgt_pieces, len(tokenizer.tokens))
+
+    # 3. Token ids.
+    max_pieces = cfg.train.max_pieces
+    train_pairs, dropped = encode_pairs(tokenizer, corpus.sources, corpus.targets, max_pieces)
+    dev_pairs, dev_dropped = encode_pairs(tokenizer, dev_src, dev_tgt, max_pieces)
+    logger.info("%d pairs dropped for > %d pieces (dev: %d)", dropped, max_pieces, dev_dropped)
+    dev_examples = plain_examples(tokenizer, dev_pairs)
+
+    # 4. Model and training.
+    model_cfg = ModelConfig(
+        vocab_size=len(tokenizer.tokens),
+        encoder_layers=cfg.encoder_layers,
+        decoder_layers=cfg.decoder_layers,
+        d_model=cfg.d_model,
+        heads=cfg.heads,
+        ffn_dim=cfg.ffn_dim,
+        dropout=cfg.dropout,
+        attention_dropout=cfg.attention_dropout,
+    )
+    if cfg.d_model % cfg.heads:
+        raise ValueError("--d-model must be divisible by --heads")
+    torch.manual_seed(cfg.train.seed)
+    model = Seq2SeqTransformer(model_cfg)
+    logger.info("model: %.2f M parameters, device %s", model.num_parameters() / 1e6, device)
+    result = train(model, tokenizer, train_pairs, dev_examples, cfg.train, work_dir, extra_checkpoint={"vocabulary": tokenizer.tokens})
+    state = {k: v.detach().cpu() for k, v in model.state_dict().items()}
+
+    # 5. Export, then check it against the torch model.
+    export_ctranslate2(model_cfg, state, tokenizer.tokens, source_spm, target_spm, output, name, cfg.quantization, force=cfg.force)
+    logger.info("exported %s (%s)", output, cfg.quantization)
+    agreement: list[AgreementReport] = []
+    check = _check_sources(tokenizer, dev_src, dev_tgt, cfg.verify_sentences, cfg.train.seed)
+    if check:
+        if cfg.quantization != "float32":
+            reference_dir = work_dir / "export-float32"
+            export_ctranslate2(model_cfg, state, tokenizer.tokens, source_spm, target_spm, reference_dir, name, "float32", force=True)
+            strict = compare(model, tokenizer, reference_dir, check, compute_type="float32", threads=ct2_threads)
+            shutil.rmtree(reference_dir)
+        else:
+            strict = compare(model, tokenizer, output, check, compute_type="float32", threads=ct2_threads)
+        agreement.append(strict)
+        logger.info("export check (float32): %s", strict.summary())
+        if not strict.ok:
+            raise RuntimeError(f"CTranslate2 export disagrees with the torch model: {strict.summary()}")
+        if cfg.quantization != "float32":
+            loose = compare(
+                model, tokenizer, output, check, compute_type="default", tie_margin=0.05,
+                logprob_tolerance=float("inf"), threads=ct2_threads,
+            )
+            agreement.append(loose)
+            logger.info("export check (%s): %s", cfg.quantization, loose.summary())
+
+    # 6. Dev quality through CTranslate2 and the model card.
+    scores = (
+        dev_scores(output, tokenizer, dev_src, dev_tgt, beam_size=cfg.card_beam, threads=ct2_threads) if cfg.card_eval else None
+    )
+    n_threads = torch.get_num_threads()
+    device_name = torch.cuda.get_device_name(0) if device == "cuda" else f"CPU ({n_threads} thread{'s' if n_threads != 1 else ''})"
+    card = CardInputs(
+        name=name,
+        model=model_cfg,
+        parameters=model.num_parameters(),
+        source_pieces=n_src_pieces,
+        target_pieces=n_tgt_pieces,
+        train=cfg.train,
+        result=result,
+        selection=selection,
+        table=table,
+        corpus=corpus,
+        pairs_used=len(train_pairs),
+        dev_prefix=str(cfg.dev_prefix),
+        dev_pairs=len(dev_pairs),
+        quantization=cfg.quantization,
+        device_name=device_name,
+        max_chars=cfg.max_chars,
+        agreement=agreement,
+        dev_scores=scores,
+        command=cfg.command,
+    )
+    (output / "README.md").write_text(render(card), encoding="utf-8")
+    summary = {
+        "output": str(output),
+        "train": result.to_dict(),
+        "agreement": [a.to_dict() for a in agreement],
+        "dev_scores": scores.to_dict() if scores else None,
+        "sources": selection.included,
+        "excluded": selection.excluded,
+    }
+    (work_dir / "summary.json").write_text(json.dumps(summary, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    return RunSummary(output, work_dir, result, agreement, scores, selection.included, selection.excluded)

@@ -1,0 +1,129 @@
+"""SentencePiece models and the shared vocabulary.
+
+As in ko-en-small (and Marian/OPUS-MT), each language gets its own unigram SentencePiece model
+(``source.spm`` for Korean, ``target.spm`` for English) and the network uses one shared
+vocabulary: the union of both piece lists, Korean first. The SentencePiece models are trained
+with Marian's special-token convention (``</s>`` = 0, ``<unk>`` = 1, no ``<s>``/``<pad>``) so
+the union starts with ``</s>``, ``<unk>``, ``<sep>``; ``<sep>`` is a user-defined symbol in both
+models so that it is never split and always has one id.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Sequence
+
+import sentencepiece as spm
+
+logger = logging.getLogger(__name__)
+
+EOS = "</s>"
+UNK = "<unk>"
+SEP = "<sep>"
+
+
+def train_sentencepiece(
+    lines: Sequence[str],
+    model_path: Path,
+    vocab_size: int,
+    character_coverage: float,
+    max_sentences: int = 2_000_000,
+    seed_sentencepiece_size: int = 1_000_000,
+    num_threads: int = 2,
+) -> Path:
+    """Train a unigram SentencePiece model on ``lines`` and write it to ``model_path``.
+
+    ``hard_vocab_limit`` is off so that small corpora (tests, ablations) get a model with at
+    most ``vocab_size`` pieces instead of a training error.
+    """
+    model_path.parent.mkdir(parents=True, exist_ok=True)
+    text_path = model_path.with_suffix(".train.txt")
+    text_path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    prefix = model_path.with_suffix("")
+    spm.SentencePieceTrainer.train(
+        input=str(text_path),
+        model_prefix=str(prefix),
+        model_type="unigram",
+        vocab_size=vocab_size,
+        character_coverage=character_coverage,
+        hard_vocab_limit=False,
+        input_sentence_size=max_sentences,
+        shuffle_input_sentence=True,
+        seed_sentencepiece_size=seed_sentencepiece_size,
+        eos_id=0,
+        unk_id=1,
+        bos_id=-1,
+        pad_id=-1,
+        eos_piece=EOS,
+        unk_piece=UNK,
+        user_defined_symbols=[SEP],
+        num_threads=num_threads,
+        minloglevel=2,
+    )
+    prefix.with_suffix(".model").replace(model_path)
+    vocab_file = prefix.with_suffix(".vocab")
+    if vocab_file.exists():
+        vocab_file.unlink()
+    text_path.unlink()
+    return model_path
+
+
+def pieces_of(model_path: Path) -> list[str]:
+    """All pieces of a SentencePiece model in id order."""
+    processor = spm.SentencePieceProcessor(model_file=str(model_path))
+    return [processor.id_to_piece(i) for i in range(processor.get_piece_size())]
+
+
+def shared_vocabulary(source_model: Path, target_model: Path) -> list[str]:
+    """Union of the source and target pieces (source order first, then new target pieces)."""
+    tokens: list[str] = []
+    seen: set[str] = set()
+    for piece in pieces_of(source_model) + pieces_of(target_model):
+        if piece not in seen:
+            seen.add(piece)
+            tokens.append(piece)
+    if tokens[:2] != [EOS, UNK] or SEP not in seen:
+        raise ValueError(f"unexpected special pieces at the start of the vocabulary: {tokens[:3]}")
+    return tokens
+
+
+@dataclass
+class Tokenizer:
+    """Source/target SentencePiece processors plus the shared piece→id map."""
+
+    source: spm.SentencePieceProcessor
+    target: spm.SentencePieceProcessor
+    tokens: list[str]
+
+    def __post_init__(self) -> None:
+        self.index = {piece: i for i, piece in enumerate(self.tokens)}
+        self.eos_id = self.index[EOS]
+        self.unk_id = self.index[UNK]
+        self.sep_id = self.index[SEP]
+
+    @classmethod
+    def load(cls, source_model: Path, target_model: Path) -> "Tokenizer":
+        """Load both models and build the shared vocabulary from them."""
+        return cls(
+            source=spm.SentencePieceProcessor(model_file=str(source_model)),
+            target=spm.SentencePieceProcessor(model_file=str(target_model)),
+            tokens=shared_vocabulary(source_model, target_model),
+        )
+
+    def source_pieces(self, text: str) -> list[str]:
+        """Korean pieces, without ``</s>`` (the caller decides where the sentence ends)."""
+        return self.source.encode(text, out_type=str)
+
+    def target_pieces(self, text: str) -> list[str]:
+        """English pieces, without ``</s>``."""
+        return self.target.encode(text, out_type=str)
+
+    def ids(self, pieces: Sequence[str]) -> list[int]:
+        """Map pieces to shared-vocabulary ids (unknown pieces → ``<unk>``)."""
+        return [self.index.get(p, self.unk_id) for p in pieces]
+
+    def detokenize(self, pieces: Sequence[str]) -> str:
+        """Decode target pieces into text."""
+        return self.target.decode(list(pieces))
