@@ -65,16 +65,22 @@ class Corpus:
         return len(self.sources)
 
 
+_STATED_IN_FILES = ("po headers:", "file headers:", "license headers:", "licence headers:")
+
+
 def licence_is_stated(cell: str) -> bool:
     """Whether a SOURCES.md licence cell states a licence.
 
-    The rule is deliberately literal: a cell that *starts* with "unstated" (or is empty, "none",
-    "unknown", …) counts as no licence, even when it adds hints after it (for example
-    "unstated in repo; PO headers: …"), because the origin itself did not state one.
+    A cell that starts with "unstated" (or is empty, "none", "unknown", …) counts as no
+    licence, unless the files themselves state one: "unstated in repo; PO headers:
+    'distributed under the same license as the Python package' (PSF)" is a licence stated in
+    every file of that source, which is what matters for using it.
     """
     text = cell.strip().strip("*_`").strip().lower()
     if not text:
         return False
+    if any(marker in text for marker in _STATED_IN_FILES):
+        return True
     return not any(text.startswith(prefix) for prefix in _UNSTATED_PREFIXES)
 
 
