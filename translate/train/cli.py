@@ -122,6 +122,7 @@ def build_parser(argv: Sequence[str] = ()) -> argparse.ArgumentParser:
 
 def config_from_args(args: argparse.Namespace, command: str = ""):
     """Turn parsed arguments into the pipeline's RunConfig."""
+    from .model import ModelConfig
     from .pipeline import RunConfig
     from .trainer import TrainConfig
 
@@ -158,13 +159,15 @@ def config_from_args(args: argparse.Namespace, command: str = ""):
         target_vocab_size=args.tgt_vocab_size,
         max_chars=args.max_chars,
         dev_limit=args.dev_limit,
-        encoder_layers=args.enc_layers,
-        decoder_layers=args.dec_layers,
-        d_model=args.d_model,
-        heads=args.heads,
-        ffn_dim=args.ffn,
-        dropout=args.dropout,
-        attention_dropout=args.attention_dropout,
+        model=ModelConfig(
+            encoder_layers=args.enc_layers,
+            decoder_layers=args.dec_layers,
+            d_model=args.d_model,
+            heads=args.heads,
+            ffn_dim=args.ffn,
+            dropout=args.dropout,
+            attention_dropout=args.attention_dropout,
+        ),
         train=train_cfg,
         quantization=args.quantization,
         force=args.force,

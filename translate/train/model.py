@@ -32,7 +32,7 @@ MAX_POSITIONS = 2048
 class ModelConfig:
     """Architecture hyper-parameters (stored in checkpoints and the model card)."""
 
-    vocab_size: int
+    vocab_size: int = 0  # known once the SentencePiece models exist
     encoder_layers: int = 6
     decoder_layers: int = 6
     d_model: int = 512

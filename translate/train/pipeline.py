@@ -10,7 +10,7 @@ import json
 import logging
 import random
 import shutil
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import torch
@@ -43,13 +43,7 @@ class RunConfig:
     target_vocab_size: int = 8_000
     max_chars: int = 300
     dev_limit: int | None = None
-    encoder_layers: int = 6
-    decoder_layers: int = 6
-    d_model: int = 512
-    heads: int = 8
-    ffn_dim: int = 2048
-    dropout: float = 0.1
-    attention_dropout: float = 0.0
+    model: ModelConfig = field(default_factory=ModelConfig)  # vocab_size filled in by the run
     train: TrainConfig = field(default_factory=TrainConfig)
     quantization: str = "int8"
     force: bool = False
@@ -151,17 +145,8 @@ def _run(cfg: RunConfig, ct2_threads: int) -> RunSummary:
     dev_examples = plain_examples(tokenizer, dev_pairs)
 
     # 4. Model and training.
-    model_cfg = ModelConfig(
-        vocab_size=len(tokenizer.tokens),
-        encoder_layers=cfg.encoder_layers,
-        decoder_layers=cfg.decoder_layers,
-        d_model=cfg.d_model,
-        heads=cfg.heads,
-        ffn_dim=cfg.ffn_dim,
-        dropout=cfg.dropout,
-        attention_dropout=cfg.attention_dropout,
-    )
-    if cfg.d_model % cfg.heads:
+    model_cfg = replace(cfg.model, vocab_size=len(tokenizer.tokens))
+    if model_cfg.d_model % model_cfg.heads:
         raise ValueError("--d-model must be divisible by --heads")
     torch.manual_seed(cfg.train.seed)
     model = Seq2SeqTransformer(model_cfg)
