@@ -85,7 +85,9 @@ def test_repeated_term_and_several_terms_in_one_sentence(translator):
 
 def test_batches_larger_than_a_chunk_keep_order(tiny_model):
     t = Translator(tiny_model, GLOSSARY, beam_size=1, num_hypotheses=1, max_batch_size=8)
-    sentences = [f"구독 {i}번째 문장" for i in range(70)]
+    from translate.pipeline import CHUNK
+
+    sentences = [f"구독 {i}번째 문장" for i in range(CHUNK + 6)]
     out = t.translate_sentences(sentences)
     assert [s.source for s in out] == sentences
     assert all(s.terms[0].status is TermStatus.APPLIED for s in out)

@@ -17,7 +17,7 @@ from translate.enforce import STRATEGIES, DecodeOptions, enforce
 from translate.model_files import ModelFiles
 from translate.segment import Segment, segment_text
 
-CHUNK = 64  # sentences matched and enforced together: enough to fill CTranslate2's batches
+CHUNK = 256  # sentences per CTranslate2 call: it sorts by length within a call, so larger is faster
 
 
 def as_glossary(glossary: Glossary | str | os.PathLike | list | None) -> Glossary:
