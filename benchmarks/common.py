@@ -26,7 +26,7 @@ if str(ROOT) not in sys.path:          # run as `python benchmarks/x.py` from a 
     sys.path.insert(0, str(ROOT))
 
 from glossary import Glossary, TermMatcher, TermStatus, check_segment, load_glossary  # noqa: E402
-from glossary.check import find_rendering  # noqa: E402
+from glossary.check import TermRecord, find_rendering  # noqa: E402
 from translate.engine import Engine  # noqa: E402
 from translate.model_files import ModelFiles, open_model  # noqa: E402
 
@@ -186,13 +186,15 @@ class TermScore:
     def accuracy(self) -> float:
         return self.applied / self.applying if self.applying else float("nan")
 
-    def add(self, matches: list, translation: str, strategies: Iterable[str | None] = ()) -> None:
-        records = check_segment(matches, translation)
-        if any(m.applies for m in matches):
+    def add(self, records: Sequence[TermRecord], translation: str) -> None:
+        """Count one segment's term records (strategies come with the pipeline's records)."""
+        if any(r.status is not TermStatus.SKIPPED for r in records):
             self.segments_with_terms += 1
         for rec in records:
             if rec.status is TermStatus.APPLIED:
                 self.applied += 1
+                if rec.strategy:
+                    self.strategy[rec.strategy] += 1
             elif rec.status is TermStatus.MISSED:
                 self.missed += 1
             elif rec.status is TermStatus.FORBIDDEN:
@@ -201,15 +203,13 @@ class TermScore:
                 self.skipped += 1
                 if find_rendering(rec.target, translation):
                     self.leaked += 1
-        for name in strategies:
-            if name:
-                self.strategy[name] += 1
 
 
 def score_plain(matcher: TermMatcher, sources: Sequence[str], outputs: Sequence[str]) -> TermScore:
+    """Score any translation (the bare model's) by matching and checking it here."""
     score = TermScore()
     for src, out in zip(sources, outputs):
-        score.add(matcher.find(src), out)
+        score.add(check_segment(matcher.find(src), out), out)
     return score
 
 
@@ -217,21 +217,7 @@ def score_segments(segments: Sequence) -> TermScore:
     """Score pipeline output (AlignedSegment) from its own records, strategies included."""
     score = TermScore()
     for seg in segments:
-        if any(r.status is not TermStatus.SKIPPED for r in seg.terms):
-            score.segments_with_terms += 1
-        for rec in seg.terms:
-            if rec.status is TermStatus.APPLIED:
-                score.applied += 1
-                if rec.strategy:
-                    score.strategy[rec.strategy] += 1
-            elif rec.status is TermStatus.MISSED:
-                score.missed += 1
-            elif rec.status is TermStatus.FORBIDDEN:
-                score.forbidden += 1
-            else:
-                score.skipped += 1
-                if find_rendering(rec.target, seg.translation):
-                    score.leaked += 1
+        score.add(seg.terms, seg.translation)
     return score
 
 
