@@ -20,6 +20,22 @@ from translate.segment import MAX_CHARS, segment_text
 from translate.writers import FORMATS, format_for, write_segments
 
 
+def add_translation_options(p: argparse.ArgumentParser) -> None:
+    """Model, glossary and decoding options shared by ``translate`` and ``translate corpus``."""
+    p.add_argument("-g", "--glossary", action="append", default=[],
+                   help="glossary YAML file or folder (repeatable)")
+    p.add_argument("-m", "--model", help=f"model directory or .argosmodel (default: ${ENV_VAR}, "
+                                         "then the bundled ko-en-small; see --list-models)")
+    p.add_argument("--beam", type=int, default=4, help="beam size (default 4)")
+    p.add_argument("--hypotheses", type=int, default=4,
+                   help="alternatives ranked by terms met (default 4)")
+    p.add_argument("--batch", type=int, default=32, help="max batch size (default 32)")
+    p.add_argument("--strategies", default=",".join(STRATEGIES),
+                   help=f"enforcement steps, comma-separated (default {','.join(STRATEGIES)})")
+    p.add_argument("--max-chars", type=int, default=MAX_CHARS,
+                   help=f"split longer sentences (default {MAX_CHARS})")
+
+
 def build_parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(
         prog="translate",
@@ -30,24 +46,13 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("-o", "--output", default="-", help="output file (default: stdout)")
     p.add_argument("-f", "--format", choices=sorted(FORMATS),
                    help="output format (default: from the output's extension, else tsv)")
-    p.add_argument("-g", "--glossary", action="append", default=[],
-                   help="glossary YAML file or folder (repeatable)")
-    p.add_argument("-m", "--model", help=f"model directory or .argosmodel (default: ${ENV_VAR}, "
-                                         "then the bundled ko-en-small; see --list-models)")
+    add_translation_options(p)
     p.add_argument("--list-models", action="store_true", help="show where models are looked for")
-    p.add_argument("--beam", type=int, default=4, help="beam size (default 4)")
-    p.add_argument("--hypotheses", type=int, default=4,
-                   help="alternatives ranked by terms met (default 4)")
-    p.add_argument("--batch", type=int, default=32, help="max batch size (default 32)")
     p.add_argument("--threads", type=int, default=0,
                    help="CPU threads per translation (intra_threads; 0 = all cores)")
     p.add_argument("--workers", type=int, default=1,
                    help="parallel translations (inter_threads, default 1)")
     p.add_argument("--device", default="cpu", help="cpu, cuda or auto")
-    p.add_argument("--strategies", default=",".join(STRATEGIES),
-                   help=f"enforcement steps, comma-separated (default {','.join(STRATEGIES)})")
-    p.add_argument("--max-chars", type=int, default=MAX_CHARS,
-                   help=f"split longer sentences (default {MAX_CHARS})")
     p.add_argument("--json", action="store_true", help="terminology report as JSON on stderr")
     p.add_argument("--progress", action=argparse.BooleanOptionalAction, default=None,
                    help="progress bar (default: on for a terminal and inputs over a screen)")

@@ -13,9 +13,7 @@ import json
 import sys
 
 from glossary.errors import InputError
-from translate.enforce import STRATEGIES
-from translate.model_files import ENV_VAR
-from translate.segment import MAX_CHARS
+from translate.cli import add_translation_options
 from translate.writers import FORMATS
 
 RESUME_HINT = "finished shards are kept; rerun the same command to resume"
@@ -26,7 +24,8 @@ def build_parser() -> argparse.ArgumentParser:
         prog="translate corpus",
         description="Translate a corpus (text, TSV, JSONL files or folders of them) on Ray Data: "
                     "sharded, resumable results in OUTDIR/shards, merged outputs, one terminology "
-                    "report and a failures list.")
+                    "report and a failures list. The model must exist at the same path on every "
+                    "node; --max-chars also fails longer TSV/JSONL cells.")
     p.add_argument("inputs", nargs="+", metavar="INPUT", help="files or folders")
     p.add_argument("-o", "--output", required=True, metavar="OUTDIR", help="output folder")
     p.add_argument("--address", default=None,
@@ -37,21 +36,12 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--device", default="cpu", choices=("cpu", "cuda"),
                    help="cuda gives each worker a GPU share (--gpus-per-worker)")
     p.add_argument("--gpus-per-worker", type=float, default=1.0)
-    p.add_argument("-m", "--model", help=f"model directory (default: ${ENV_VAR}, then bundled); "
-                                         "must exist at the same path on every node")
-    p.add_argument("-g", "--glossary", action="append", default=[],
-                   help="glossary YAML file or folder (repeatable)")
     p.add_argument("-f", "--format", default="tmx,tsv",
                    help=f"merged outputs, comma-separated from {','.join(FORMATS)} "
                         "(default tmx,tsv)")
     p.add_argument("--shard-size", type=int, default=500, help="segments per shard (default 500)")
     p.add_argument("--shard-format", default="jsonl", choices=("jsonl", "parquet"))
-    p.add_argument("--beam", type=int, default=4, help="beam size (default 4)")
-    p.add_argument("--hypotheses", type=int, default=4)
-    p.add_argument("--batch", type=int, default=32, help="max batch size (default 32)")
-    p.add_argument("--strategies", default=",".join(STRATEGIES))
-    p.add_argument("--max-chars", type=int, default=MAX_CHARS,
-                   help=f"split longer sentences; fail longer TSV/JSONL cells (default {MAX_CHARS})")
+    add_translation_options(p)
     p.add_argument("--progress", action=argparse.BooleanOptionalAction, default=None,
                    help="progress bar (default: on for a terminal)")
     p.add_argument("--strict", action="store_true",
