@@ -101,7 +101,8 @@ def _decode(engine: Engine, jobs: list[Job], options: DecodeOptions, *,
         kwargs = dict(
             # after a forced term the alternatives give the breadth; continuing each greedily
             # measured the same chrF as beam 4 on the term test set, and a quarter faster
-            beam_size=1 if prefixes is not None else max(options.beam_size, n), num_hypotheses=n,
+            beam_size=1 if prefixes is not None and n > 1 else max(options.beam_size, n),
+            num_hypotheses=n,
             max_batch_size=options.max_batch_size, return_scores=True,
             return_attention=has_terms, max_decoding_length=options.max_decoding_length,
             length_penalty=options.length_penalty,
@@ -240,6 +241,14 @@ def prefix_repair(engine: Engine, jobs: list[Job], options: DecodeOptions) -> No
                     job.matches[i].term.target for i in missing if i != index)]
         results = _decode(engine, pending, options, prefixes=prefixes,
                           hypotheses=PREFIX_ALTERNATIVES)
+        glued = [k for k, (prefix, result) in enumerate(zip(prefixes, results))
+                 if not any(starts_word(h, len(prefix)) for h in result.hypotheses)]
+        if glued:  # every alternative glues onto the term ("HVACurity"): a plain beam search
+            # from the same prefix often starts a new word where the alternatives do not
+            again = _decode(engine, [pending[k] for k in glued], options,
+                            prefixes=[prefixes[k] for k in glued])
+            for k, result in zip(glued, again):
+                results[k] = result
         for job, prefix, index, result in zip(pending, prefixes, chosen, results):
             best = pick_continuation(result, len(prefix), len(job.hypothesis))
             job.hypothesis = result.hypotheses[best]
