@@ -8,7 +8,6 @@ from __future__ import annotations
 import dataclasses
 import os
 from collections.abc import Callable, Iterable, Iterator
-from pathlib import Path
 
 from glossary import Glossary, TermMatcher, TermStatus, check_segment, load_glossary
 from glossary.segment import AlignedSegment
@@ -94,8 +93,3 @@ class Translator:
                                           seg.paragraph, seg.line, seg.notes))
         return aligned
 
-
-def default_glossary() -> Path | None:
-    """The curated glossary shipped in ``resources/glossary`` (editable installs)."""
-    path = Path(__file__).resolve().parents[1] / "resources" / "glossary"
-    return path if path.is_dir() else None
