@@ -224,13 +224,12 @@ def prefix_repair(engine: Engine, jobs: list[Job], options: DecodeOptions) -> No
     A forced prefix may cut off a term the model had produced later in the sentence, so a
     sentence gets up to two rounds per term; what is still missing after that is reported.
     """
-    pending = [j for j in jobs if j.active and j.unmet()]
-    for _ in range(2 * max((len(j.active) for j in pending), default=0)):
+    pending = [(j, unmet) for j in jobs if j.active and (unmet := j.unmet())]
+    for _ in range(2 * max((len(j.active) for j, _ in pending), default=0)):
         if not pending:
-            return
+            break
         prefixes, chosen = [], []
-        for job in pending:
-            missing = job.unmet()
+        for job, missing in pending:
             placed = sorted((rendering_start(engine, job, job.matches[i]), i) for i in missing)
             at, index = placed[0]
             prefix = job.hypothesis[:at] + engine.target_pieces(job.matches[index].term.target)
@@ -239,24 +238,25 @@ def prefix_repair(engine: Engine, jobs: list[Job], options: DecodeOptions) -> No
             if job.hints:  # a term already in the prefix needs no hint: it only invites a copy
                 job.hints = [engine.target_pieces(t) for t in dict.fromkeys(
                     job.matches[i].term.target for i in missing if i != index)]
-        results = _decode(engine, pending, options, prefixes=prefixes,
+        jobs_now = [job for job, _ in pending]
+        results = _decode(engine, jobs_now, options, prefixes=prefixes,
                           hypotheses=PREFIX_ALTERNATIVES)
         glued = [k for k, (prefix, result) in enumerate(zip(prefixes, results))
                  if not any(starts_word(h, len(prefix)) for h in result.hypotheses)]
         if glued:  # every alternative glues onto the term ("HVACurity"): a plain beam search
             # from the same prefix often starts a new word where the alternatives do not
-            again = _decode(engine, [pending[k] for k in glued], options,
+            again = _decode(engine, [jobs_now[k] for k in glued], options,
                             prefixes=[prefixes[k] for k in glued])
             for k, result in zip(glued, again):
                 results[k] = result
-        for job, prefix, index, result in zip(pending, prefixes, chosen, results):
+        for job, prefix, index, result in zip(jobs_now, prefixes, chosen, results):
             best = pick_continuation(result, len(prefix), len(job.hypothesis))
             job.hypothesis = result.hypotheses[best]
             job.attention = result.attention[best] if result.attention else None
             job.text = engine.detokenize(job.hypothesis)
             job.locked = len(prefix)
             job.strategy[index] = "prefix"
-        pending = [j for j in pending if j.unmet()]
+        pending = [(j, unmet) for j in jobs_now if (unmet := j.unmet())]
     for job in jobs:  # met as a side effect of a prefixed decode
         for i in job.active:
             job.strategy.setdefault(i, "prefix")
