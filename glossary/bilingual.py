@@ -15,13 +15,10 @@ import xml.etree.ElementTree as ET
 from dataclasses import dataclass
 from typing import Callable
 
-import defusedxml.ElementTree as DET
-from defusedxml import DefusedXmlException
-
 from glossary.errors import InputError
 from glossary.files import format_from_extension, read_bytes, decode
+from glossary.xmlio import XML_LANG, local_name, parse_xml
 
-XML_NS = "{http://www.w3.org/XML/1998/namespace}"
 XLIFF1_NS = "urn:oasis:names:tc:xliff:document:1.2"
 XLIFF2_NS = "urn:oasis:names:tc:xliff:document:2.0"
 READ_FORMATS = ("tsv", "tmx", "xliff", "jsonl")
@@ -138,57 +135,6 @@ def _read_jsonl(text: str, name: str) -> list[BilingualPair]:
     return pairs
 
 
-# --------------------------------------------------------------------------- safe XML
-
-class _LineTarget:
-    """TreeBuilder target that remembers the line of each start tag (for messages)."""
-
-    def __init__(self) -> None:
-        self.builder = ET.TreeBuilder()
-        self.lines: dict[ET.Element, int] = {}
-        self.parser: DET.DefusedXMLParser | None = None
-
-    def start(self, tag: str, attrs: dict) -> ET.Element:
-        elem = self.builder.start(tag, attrs)
-        self.lines[elem] = self.parser.parser.CurrentLineNumber
-        return elem
-
-    def end(self, tag: str) -> ET.Element:
-        return self.builder.end(tag)
-
-    def data(self, text: str) -> None:
-        self.builder.data(text)
-
-    def close(self) -> ET.Element:
-        return self.builder.close()
-
-
-def parse_xml(data: bytes, name: str) -> tuple[ET.Element, dict[ET.Element, int]]:
-    """Parse untrusted XML with defusedxml, refusing any DOCTYPE; → root and start lines.
-
-    defusedxml's ElementTree parser (not lxml) so that one audited library does the
-    refusing; its expat parser gives the line of each element and of each error.
-    """
-    target = _LineTarget()
-    parser = DET.DefusedXMLParser(target=target, forbid_dtd=True, forbid_entities=True,
-                                  forbid_external=True)
-    target.parser = parser
-    try:
-        parser.feed(data)
-        return parser.close(), target.lines
-    except DefusedXmlException:
-        raise InputError("XML with a DOCTYPE or entity declarations is refused (they can "
-                         "read local files or expand without bound); export it without one",
-                         name, parser.parser.CurrentLineNumber) from None
-    except DET.ParseError as e:
-        message = re.sub(r": line \d+, column \d+$", "", str(e))
-        raise InputError(f"not well-formed XML: {message}", name, e.position[0]) from None
-
-
-def _local(tag: str) -> str:
-    return tag.rsplit("}", 1)[-1]
-
-
 def inline_text(elem: ET.Element | None) -> str:
     """Text of a ``<seg>``/``<source>``/``<target>``, with wrapping inline elements' text
     (``<hi>``, ``<g>``, ``<pc>``, ``<mrk>``), XLIFF 2 ``<cp hex>`` characters, and
@@ -197,7 +143,7 @@ def inline_text(elem: ET.Element | None) -> str:
         return ""
     parts = [elem.text or ""]
     for child in elem:
-        local = _local(child.tag)
+        local = local_name(child.tag)
         if local == "cp":
             try:
                 parts.append(chr(int(child.get("hex", ""), 16)))
@@ -219,14 +165,14 @@ def _pair(src: ET.Element | None, tgt: ET.Element | None, line: int | None,
 def _read_tmx(root: ET.Element, lines: dict, name: str, src_lang: str,
               tgt_lang: str) -> list[BilingualPair]:
     """A pair per ``<tu>`` that has a tuv in each language (``ko-KR`` counts as ``ko``)."""
-    if _local(root.tag) != "tmx":
-        raise InputError(f"not TMX: the root element is <{_local(root.tag)}>", name,
+    if local_name(root.tag) != "tmx":
+        raise InputError(f"not TMX: the root element is <{local_name(root.tag)}>", name,
                          lines.get(root))
     pairs = []
     for tu in root.iter("tu"):
         segs: dict[str, ET.Element] = {}
         for tuv in tu.findall("tuv"):
-            lang = (tuv.get(f"{XML_NS}lang") or tuv.get("lang") or "").lower()
+            lang = (tuv.get(XML_LANG) or tuv.get("lang") or "").lower()
             for want in (src_lang, tgt_lang):
                 if want not in segs and (lang == want or lang.startswith(want + "-")):
                     segs[want] = tuv.find("seg")
@@ -242,8 +188,8 @@ def _read_tmx(root: ET.Element, lines: dict, name: str, src_lang: str,
 def _read_xliff(root: ET.Element, lines: dict, name: str, src_lang: str,
                 tgt_lang: str) -> list[BilingualPair]:
     """XLIFF 2.x segments or XLIFF 1.2 trans-units; a file going en→ko is read swapped."""
-    if _local(root.tag) != "xliff":
-        raise InputError(f"not XLIFF: the root element is <{_local(root.tag)}>", name,
+    if local_name(root.tag) != "xliff":
+        raise InputError(f"not XLIFF: the root element is <{local_name(root.tag)}>", name,
                          lines.get(root))
     ns = root.tag[1:].split("}")[0] if root.tag.startswith("{") else ""
     v2 = ns == XLIFF2_NS or (root.get("version", "").startswith("2") and ns != XLIFF1_NS)

@@ -15,7 +15,7 @@ to a person and this importer reads back, so YAML → TBX → YAML is identical:
 
 Import also reads TBX from other tools (TBX v2 ``martif``/``termEntry``/``langSet``/``tig``
 too); English terms that are neither preferred nor deprecated have no place in the YAML
-form and are dropped.  Untrusted XML goes through :func:`glossary.bilingual.parse_xml`
+form and are dropped.  Untrusted XML goes through :func:`glossary.xmlio.parse_xml`
 (defusedxml, no DOCTYPE, no entities).
 """
 from __future__ import annotations
@@ -26,13 +26,12 @@ import xml.etree.ElementTree as ET
 from pathlib import Path
 from typing import Iterable
 
-from glossary.bilingual import parse_xml
 from glossary.errors import InputError
 from glossary.files import read_bytes
 from glossary.model import Context, Example, Term, nfc
+from glossary.xmlio import XML_LANG, local_name, parse_xml, serialize, sub
 
 TBX_NS = "urn:iso:std:iso:30042:ed-2"
-XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 STATUS = "administrativeStatus"
 PREFERRED, ADMITTED, DEPRECATED = ("preferredTerm-admn-sts", "admittedTerm-admn-sts",
                                    "deprecatedTerm-admn-sts")
@@ -47,18 +46,10 @@ def _json(value: object) -> str:
     return json.dumps(value, ensure_ascii=False)
 
 
-def _sub(parent: ET.Element, tag: str, text: str | None = None, **attrs: str) -> ET.Element:
-    elem = ET.SubElement(parent, tag, {XML_LANG if k == "lang" else k: v
-                                       for k, v in attrs.items()})
-    if text is not None:
-        elem.text = text
-    return elem
-
-
 def _term_sec(lang_sec: ET.Element, term: str, status: str) -> ET.Element:
-    sec = _sub(lang_sec, "termSec")
-    _sub(sec, "term", term)
-    _sub(sec, "termNote", status, type=STATUS)
+    sec = sub(lang_sec, "termSec")
+    sub(sec, "term", term)
+    sub(sec, "termNote", status, type=STATUS)
     return sec
 
 
@@ -69,25 +60,25 @@ def to_tbx(terms: Iterable[Term], name: str | None = None, description: str | No
     # spec's examples do (no ns0: prefixes).
     root = ET.Element("tbx", {"type": "TBX-Basic", "style": "dca", XML_LANG: target_lang,
                               "xmlns": TBX_NS})
-    file_desc = _sub(_sub(root, "tbxHeader"), "fileDesc")
+    file_desc = sub(sub(root, "tbxHeader"), "fileDesc")
     if name:
-        _sub(_sub(file_desc, "titleStmt"), "title", name)
-    _sub(_sub(file_desc, "publicationStmt"), "p", GENERATOR)
+        sub(sub(file_desc, "titleStmt"), "title", name)
+    sub(sub(file_desc, "publicationStmt"), "p", GENERATOR)
     if description:
-        _sub(_sub(file_desc, "sourceDesc"), "p", description)
-    body = _sub(_sub(root, "text"), "body")
+        sub(sub(file_desc, "sourceDesc"), "p", description)
+    body = sub(sub(root, "text"), "body")
     for number, term in enumerate(terms, start=1):
-        entry = _sub(body, "conceptEntry", id=f"c{number}")
+        entry = sub(body, "conceptEntry", id=f"c{number}")
         if term.note is not None:
-            _sub(entry, "note", term.note)
-        ko = _sub(entry, "langSec", lang=source_lang)
+            sub(entry, "note", term.note)
+        ko = sub(entry, "langSec", **{XML_LANG: source_lang})
         for key in ("when", "unless"):
             words = getattr(term.context, key)
             if words:
-                _sub(ko, "note", f"{key}: {_json(list(words))}")
+                sub(ko, "note", f"{key}: {_json(list(words))}")
         head = _term_sec(ko, term.source, PREFERRED)
         for example in term.examples:
-            _sub(head, "descrip", example.source, type="context")
+            sub(head, "descrip", example.source, type="context")
         for index, example in enumerate(term.examples, start=1):
             extra = {}
             if example.translation is not None:
@@ -95,26 +86,20 @@ def to_tbx(terms: Iterable[Term], name: str | None = None, description: str | No
             if example.contains:
                 extra["contains"] = list(example.contains)
             if extra:
-                _sub(head, "note", f"example {index}: {_json(extra)}")
+                sub(head, "note", f"example {index}: {_json(extra)}")
         for variant in term.variants:
             _term_sec(ko, variant, ADMITTED)
-        en = _sub(entry, "langSec", lang=target_lang)
+        en = sub(entry, "langSec", **{XML_LANG: target_lang})
         _term_sec(en, term.target, PREFERRED)
         for bad in term.forbidden:
             _term_sec(en, bad, DEPRECATED)
-    ET.indent(root, space="  ")
-    xml = ET.tostring(root, encoding="unicode")
-    return ('<?xml version="1.0" encoding="UTF-8"?>\n' + xml + "\n").encode("utf-8")
+    return serialize(root).encode("utf-8")
 
 
 # --------------------------------------------------------------------------- import
 
-def _local(tag: str) -> str:
-    return tag.rsplit("}", 1)[-1] if isinstance(tag, str) else ""
-
-
 def _children(elem: ET.Element, *names: str) -> list[ET.Element]:
-    return [c for c in elem if _local(c.tag) in names]
+    return [c for c in elem if local_name(c.tag) in names]
 
 
 def _text(elem: ET.Element | None) -> str:
@@ -136,7 +121,7 @@ def _lang_terms(lang_sec: ET.Element) -> tuple[str | None, list[str], list[str],
     """(preferred term, admitted terms, forbidden terms, the preferred termSec)."""
     preferred, head, admitted, forbidden = None, None, [], []
     for sec in _children(lang_sec, "termSec", "tig", "ntig"):
-        term_elem = next((e for e in sec.iter() if _local(e.tag) == "term"), None)
+        term_elem = next((e for e in sec.iter() if local_name(e.tag) == "term"), None)
         term = _text(term_elem)
         if not term.strip():
             continue
@@ -173,7 +158,7 @@ def _entry_to_term(entry: ET.Element, lines: dict, name: str, source_lang: str,
             context[m.group(1)] = tuple(json.loads(m.group(2)))
     examples = []
     if head is not None:
-        sentences = [_text(d) for d in head.iter() if _local(d.tag) == "descrip"
+        sentences = [_text(d) for d in head.iter() if local_name(d.tag) == "descrip"
                      and d.get("type") == "context"]
         extras: dict[int, dict] = {}
         for note in _children(head, "note"):
@@ -186,7 +171,7 @@ def _entry_to_term(entry: ET.Element, lines: dict, name: str, source_lang: str,
                                     tuple(extra.get("contains", ()))))
     notes = [_text(n) for n in _children(entry, "note")]
     if not notes:
-        notes = [_text(d) for d in entry.iter() if _local(d.tag) == "descrip"
+        notes = [_text(d) for d in entry.iter() if local_name(d.tag) == "descrip"
                  and d.get("type") == "definition"][:1]
     return Term(source=nfc(source.strip()), target=nfc(target.strip()),
                 variants=tuple(nfc(v.strip()) for v in variants),
@@ -200,15 +185,15 @@ def read_tbx(path: str | Path, source_lang: str = "ko", target_lang: str = "en"
     """Terms, title and description of a TBX file; DOCTYPE/entities refused."""
     name = str(path)
     root, lines = parse_xml(read_bytes(path), name)
-    if _local(root.tag) not in ("tbx", "martif"):
-        raise InputError(f"not a TBX file (root element <{_local(root.tag)}>)", name,
+    if local_name(root.tag) not in ("tbx", "martif"):
+        raise InputError(f"not a TBX file (root element <{local_name(root.tag)}>)", name,
                          lines.get(root))
-    entries = [e for e in root.iter() if _local(e.tag) in ("conceptEntry", "termEntry")]
+    entries = [e for e in root.iter() if local_name(e.tag) in ("conceptEntry", "termEntry")]
     if not entries:
         raise InputError("no concept entries in this TBX file", name)
     terms = [_entry_to_term(e, lines, name, source_lang.lower(), target_lang.lower())
              for e in entries]
-    title = next((_text(e) for e in root.iter() if _local(e.tag) == "title"), None)
-    source_desc = next((e for e in root.iter() if _local(e.tag) == "sourceDesc"), None)
+    title = next((_text(e) for e in root.iter() if local_name(e.tag) == "title"), None)
+    source_desc = next((e for e in root.iter() if local_name(e.tag) == "sourceDesc"), None)
     description = _text(source_desc).strip() or None if source_desc is not None else None
     return terms, title, description

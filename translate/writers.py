@@ -22,17 +22,15 @@ from glossary.errors import InputError
 from glossary.files import STDIO, atomic_open, format_from_extension
 from glossary.report import summarise
 from glossary.segment import AlignedSegment
+from glossary.xmlio import XML_LANG, XML_SPACE, serialize, sub
 
 TOOL = "koen-terminology"
-XML_NS = "http://www.w3.org/XML/1998/namespace"
 XLIFF_NS = "urn:oasis:names:tc:xliff:document:2.0"
 GLS_NS = "urn:oasis:names:tc:xliff:glossary:2.0"
 ET.register_namespace("", XLIFF_NS)
 ET.register_namespace("gls", GLS_NS)
 
 MARK = {TermStatus.MISSED: "⚠", TermStatus.FORBIDDEN: "⚠"}
-# Characters XML 1.0 cannot carry at all (not even as &#..;): C0 controls but tab/LF/CR.
-_XML_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
 _BREAK = re.compile(r"\r\n|\r|\n")
 
 
@@ -128,55 +126,35 @@ def write_jsonl(segments: list[AlignedSegment], stream: TextIO, **meta) -> None:
 
 # --------------------------------------------------------------------------- XML formats
 
-def xml_text(text: str) -> str:
-    """Text XML can carry: characters XML 1.0 forbids outright become U+FFFD."""
-    return _XML_ILLEGAL.sub("\ufffd", text)
-
-
-def _sub(parent: ET.Element, tag: str, text: str | None = None, **attrs: str) -> ET.Element:
-    elem = ET.SubElement(parent, tag, {k: xml_text(v) for k, v in attrs.items()})
-    if text is not None:
-        elem.text = xml_text(text)
-    return elem
-
-
-def _write_xml(root: ET.Element, stream: TextIO) -> None:
-    """Pretty-printed UTF-8 XML; a CR in text is written ``&#13;`` so parsers keep it."""
-    ET.indent(root, space="  ")
-    body = ET.tostring(root, encoding="unicode")
-    # ElementTree escapes CR only in attributes; a raw CR in text would be read back as LF.
-    stream.write('<?xml version="1.0" encoding="UTF-8"?>\n' + body.replace("\r", "&#13;") + "\n")
-
-
 def _tuv(tu: ET.Element, lang: str, text: str) -> None:
-    tuv = _sub(tu, "tuv", **{f"{{{XML_NS}}}lang": lang})
-    _sub(tuv, "seg", text)
+    tuv = sub(tu, "tuv", **{XML_LANG: lang})
+    sub(tuv, "seg", text)
 
 
 def write_tmx(segments: list[AlignedSegment], stream: TextIO, **meta) -> None:
     """TMX 1.4b: a ``<tu>`` per segment; term statuses as ``<note>``, place as ``<prop>``."""
     m = Meta(**meta)
     root = ET.Element("tmx", version="1.4")
-    header = _sub(root, "header", creationtool=TOOL, creationtoolversion=m.version,
+    header = sub(root, "header", creationtool=TOOL, creationtoolversion=m.version,
                   segtype="sentence", **{"o-tmf": TOOL}, adminlang="en",
                   srclang=m.source_lang, datatype="plaintext")
     if m.glossary_name:
-        _sub(header, "prop", m.glossary_name, type="x-glossary")
-    body = _sub(root, "body")
+        sub(header, "prop", m.glossary_name, type="x-glossary")
+    body = sub(root, "body")
     for seg in segments:
-        tu = _sub(body, "tu", tuid=f"{seg.doc}:{seg.index}" if seg.doc else str(seg.index))
+        tu = sub(body, "tu", tuid=f"{seg.doc}:{seg.index}" if seg.doc else str(seg.index))
         if seg.doc:
-            _sub(tu, "prop", seg.doc, type="x-doc")
-        _sub(tu, "prop", str(seg.paragraph), type="x-paragraph")
+            sub(tu, "prop", seg.doc, type="x-doc")
+        sub(tu, "prop", str(seg.paragraph), type="x-paragraph")
         if seg.line is not None:
-            _sub(tu, "prop", str(seg.line), type="x-line")
+            sub(tu, "prop", str(seg.line), type="x-line")
         for rec in seg.terms:
-            _sub(tu, "note", f"term: {term_summary(rec)}")
+            sub(tu, "note", f"term: {term_summary(rec)}")
         for note in seg.notes:
-            _sub(tu, "note", note)
+            sub(tu, "note", note)
         _tuv(tu, m.source_lang, seg.source)
         _tuv(tu, m.target_lang, seg.translation)
-    _write_xml(root, stream)
+    stream.write(serialize(root))
 
 
 def write_xliff(segments: list[AlignedSegment], stream: TextIO, **meta) -> None:
@@ -189,16 +167,16 @@ def write_xliff(segments: list[AlignedSegment], stream: TextIO, **meta) -> None:
     x = lambda tag: f"{{{XLIFF_NS}}}{tag}"                              # noqa: E731
     root = ET.Element(x("xliff"), version="2.1", srcLang=m.source_lang, trgLang=m.target_lang)
     for f_no, (doc, group) in enumerate(groupby(segments, key=lambda s: s.doc), 1):
-        file = _sub(root, x("file"), id=f"f{f_no}", **({"original": doc} if doc else {}))
+        file = sub(root, x("file"), id=f"f{f_no}", **({"original": doc} if doc else {}))
         for u_no, (_, para, segs) in enumerate(paragraphs(group), 1):
-            unit = _sub(file, x("unit"), id=f"u{u_no}", name=f"paragraph {para}")
+            unit = sub(file, x("unit"), id=f"u{u_no}", name=f"paragraph {para}")
             _xliff_unit_terms(unit, segs)
             for seg in segs:
-                s = _sub(unit, x("segment"), id=f"s{seg.index}", state="translated")
-                space = {f"{{{XML_NS}}}space": "preserve"}
-                _sub(s, x("source"), seg.source, **space)
-                _sub(s, x("target"), seg.translation, **space)
-    _write_xml(root, stream)
+                s = sub(unit, x("segment"), id=f"s{seg.index}", state="translated")
+                space = {XML_SPACE: "preserve"}
+                sub(s, x("source"), seg.source, **space)
+                sub(s, x("target"), seg.translation, **space)
+    stream.write(serialize(root))
 
 
 def _xliff_unit_terms(unit: ET.Element, segs: list[AlignedSegment]) -> None:
@@ -206,17 +184,17 @@ def _xliff_unit_terms(unit: ET.Element, segs: list[AlignedSegment]) -> None:
     records = [(seg, r) for seg in segs for r in seg.terms]
     pairs = dict.fromkeys((r.source, r.target) for _, r in records)
     if pairs:
-        glossary = _sub(unit, f"{{{GLS_NS}}}glossary")
+        glossary = sub(unit, f"{{{GLS_NS}}}glossary")
         for source, target in pairs:
-            entry = _sub(glossary, f"{{{GLS_NS}}}glossEntry")
-            _sub(entry, f"{{{GLS_NS}}}term", source, source="glossary")
-            _sub(entry, f"{{{GLS_NS}}}translation", target, source="glossary")
+            entry = sub(glossary, f"{{{GLS_NS}}}glossEntry")
+            sub(entry, f"{{{GLS_NS}}}term", source, source="glossary")
+            sub(entry, f"{{{GLS_NS}}}translation", target, source="glossary")
     notes = [(f"s{seg.index}: {term_summary(r)}", "terminology") for seg, r in records]
     notes += [(f"s{seg.index}: {n}", "warning") for seg in segs for n in seg.notes]
     if notes:
-        holder = _sub(unit, f"{{{XLIFF_NS}}}notes")
+        holder = sub(unit, f"{{{XLIFF_NS}}}notes")
         for n_no, (text, category) in enumerate(notes, 1):
-            _sub(holder, f"{{{XLIFF_NS}}}note", text, id=f"n{n_no}", category=category)
+            sub(holder, f"{{{XLIFF_NS}}}note", text, id=f"n{n_no}", category=category)
 
 
 # --------------------------------------------------------------------------- Markdown
