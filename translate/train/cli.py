@@ -15,6 +15,9 @@ import textwrap
 from pathlib import Path
 from typing import Sequence
 
+from .config import ModelConfig, TrainConfig
+
+MODEL, TRAIN = ModelConfig(), TrainConfig()  # the defaults every option below shows
 DEFAULT_DATA_DIR = "../shared/data/train"
 DEFAULT_DEV = "../shared/data/korean-english-park.dev"
 
@@ -75,36 +78,36 @@ def build_parser(argv: Sequence[str] = ()) -> argparse.ArgumentParser:
                    help=f"dev set prefix: PREFIX.ko/PREFIX.en (default: {DEFAULT_DEV}, relative to the current directory)")
     g.add_argument("--dev-limit", type=int, help="use only the first N dev pairs")
     g.add_argument("--max-chars", type=int, default=300, help="skip pairs with a side longer than this (default: 300)")
-    g.add_argument("--max-pieces", type=int, default=200, help="skip pairs with a side longer than this many pieces (default: 200)")
+    g.add_argument("--max-pieces", type=int, default=TRAIN.max_pieces, help="skip pairs with a side longer than this many pieces (default: %(default)s)")
 
     g = p.add_argument_group("vocabulary and augmentation")
     g.add_argument("--src-vocab-size", type=int, default=12_000, help="Korean SentencePiece size (default: 12000)")
     g.add_argument("--tgt-vocab-size", type=int, default=8_000, help="English SentencePiece size (default: 8000)")
-    g.add_argument("--term-prob", type=float, default=0.5, help="probability of adding a term-hint copy of a pair (default: 0.5)")
-    g.add_argument("--max-terms", type=int, default=2, help="terms per hinted copy: 1..N (default: 2)")
-    g.add_argument("--max-term-words", type=int, default=3, help="words per term: 1..N (default: 3)")
+    g.add_argument("--term-prob", type=float, default=TRAIN.term_prob, help="probability of adding a term-hint copy of a pair (default: %(default)s)")
+    g.add_argument("--max-terms", type=int, default=TRAIN.max_terms, help="terms per hinted copy: 1..N (default: %(default)s)")
+    g.add_argument("--max-term-words", type=int, default=TRAIN.max_term_words, help="words per term: 1..N (default: %(default)s)")
 
     g = p.add_argument_group("model")
-    g.add_argument("--enc-layers", type=int, default=6, help="encoder layers (default: 6)")
-    g.add_argument("--dec-layers", type=int, default=6, help="decoder layers (default: 6)")
-    g.add_argument("--d-model", type=int, default=512, help="model width (default: 512)")
-    g.add_argument("--heads", type=int, default=8, help="attention heads (default: 8)")
-    g.add_argument("--ffn", type=int, default=2048, help="feed-forward width (default: 2048)")
-    g.add_argument("--dropout", type=float, default=0.1, help="dropout on embeddings and sublayer outputs (default: 0.1)")
-    g.add_argument("--attention-dropout", type=float, default=0.0, help="dropout on attention weights (default: 0)")
+    g.add_argument("--enc-layers", type=int, default=MODEL.encoder_layers, help="encoder layers (default: %(default)s)")
+    g.add_argument("--dec-layers", type=int, default=MODEL.decoder_layers, help="decoder layers (default: %(default)s)")
+    g.add_argument("--d-model", type=int, default=MODEL.d_model, help="model width (default: %(default)s)")
+    g.add_argument("--heads", type=int, default=MODEL.heads, help="attention heads (default: %(default)s)")
+    g.add_argument("--ffn", type=int, default=MODEL.ffn_dim, help="feed-forward width (default: %(default)s)")
+    g.add_argument("--dropout", type=float, default=MODEL.dropout, help="dropout on embeddings and sublayer outputs (default: %(default)s)")
+    g.add_argument("--attention-dropout", type=float, default=MODEL.attention_dropout, help="dropout on attention weights (default: %(default)s)")
 
     g = p.add_argument_group("training")
-    g.add_argument("--max-minutes", type=float, default=60.0, help="wall-clock budget of the training loop (default: 60)")
-    g.add_argument("--max-steps", type=int, default=100_000, help="step budget (default: 100000)")
-    g.add_argument("--eval-every", type=int, default=500, help="dev loss every N steps; best checkpoint kept (default: 500)")
-    g.add_argument("--log-every", type=int, default=50, help="train loss log interval (default: 50)")
-    g.add_argument("--batch-tokens", type=int, default=8192, help="max padded tokens per side and batch (default: 8192)")
-    g.add_argument("--lr", type=float, default=5e-4, help="peak learning rate (default: 5e-4)")
-    g.add_argument("--warmup-steps", type=int, default=4000, help="linear warmup, then inverse-sqrt decay (default: 4000)")
-    g.add_argument("--weight-decay", type=float, default=0.0, help="AdamW weight decay on matrices (default: 0)")
-    g.add_argument("--label-smoothing", type=float, default=0.1, help="(default: 0.1)")
-    g.add_argument("--clip-norm", type=float, default=1.0, help="gradient norm clipping, 0 = off (default: 1.0)")
-    g.add_argument("--seed", type=int, default=1234)
+    g.add_argument("--max-minutes", type=float, default=TRAIN.max_minutes, help="wall-clock budget of the training loop (default: %(default)s)")
+    g.add_argument("--max-steps", type=int, default=TRAIN.max_steps, help="step budget (default: %(default)s)")
+    g.add_argument("--eval-every", type=int, default=TRAIN.eval_every, help="dev loss every N steps; best checkpoint kept (default: %(default)s)")
+    g.add_argument("--log-every", type=int, default=TRAIN.log_every, help="train loss log interval (default: %(default)s)")
+    g.add_argument("--batch-tokens", type=int, default=TRAIN.batch_tokens, help="max padded tokens per side and batch (default: %(default)s)")
+    g.add_argument("--lr", type=float, default=TRAIN.lr, help="peak learning rate (default: %(default)s)")
+    g.add_argument("--warmup-steps", type=int, default=TRAIN.warmup_steps, help="linear warmup, then inverse-sqrt decay (default: %(default)s)")
+    g.add_argument("--weight-decay", type=float, default=TRAIN.weight_decay, help="AdamW weight decay on matrices (default: %(default)s)")
+    g.add_argument("--label-smoothing", type=float, default=TRAIN.label_smoothing, help="(default: %(default)s)")
+    g.add_argument("--clip-norm", type=float, default=TRAIN.clip_norm, help="gradient norm clipping, 0 = off (default: %(default)s)")
+    g.add_argument("--seed", type=int, default=TRAIN.seed)
     g.add_argument("--device", choices=("auto", "cpu", "cuda"), default="auto", help="(default: auto = cuda if available)")
     g.add_argument("--amp", action="store_true", help="bfloat16 autocast on CUDA")
     g.add_argument("--threads", type=int, help="CPU threads for torch and CTranslate2 (default: their own defaults)")
@@ -122,9 +125,7 @@ def build_parser(argv: Sequence[str] = ()) -> argparse.ArgumentParser:
 
 def config_from_args(args: argparse.Namespace, command: str = ""):
     """Turn parsed arguments into the pipeline's RunConfig."""
-    from .model import ModelConfig
     from .pipeline import RunConfig
-    from .trainer import TrainConfig
 
     sources = None
     if args.sources:

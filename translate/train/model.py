@@ -18,34 +18,13 @@ Padding uses explicit length masks, so no ``<pad>`` token is needed in the vocab
 from __future__ import annotations
 
 import math
-from dataclasses import asdict, dataclass
 
 import numpy as np
 import torch
 import torch.nn.functional as F
 from torch import nn
 
-MAX_POSITIONS = 2048
-
-
-@dataclass
-class ModelConfig:
-    """Architecture hyper-parameters (stored in checkpoints and the model card)."""
-
-    vocab_size: int = 0  # known once the SentencePiece models exist
-    encoder_layers: int = 6
-    decoder_layers: int = 6
-    d_model: int = 512
-    heads: int = 8
-    ffn_dim: int = 2048
-    dropout: float = 0.1
-    attention_dropout: float = 0.0
-    layer_norm_eps: float = 1e-5
-    max_positions: int = MAX_POSITIONS
-
-    def to_dict(self) -> dict:
-        return asdict(self)
-
+from .config import ModelConfig
 
 def sinusoidal_positions(num_positions: int, dim: int) -> np.ndarray:
     """Marian's sinusoidal table: [sin(pos/t_0), sin(pos/t_1), …, cos(pos/t_0), cos(pos/t_1), …].

@@ -22,35 +22,12 @@ from typing import Sequence
 import torch
 import torch.nn.functional as F
 
+from .config import TrainConfig
 from .batching import EncodedPair, Example, collate, epoch_examples, iterate_forever, make_batches
 from .model import Seq2SeqTransformer
 from .vocab import Tokenizer
 
 logger = logging.getLogger(__name__)
-
-
-@dataclass
-class TrainConfig:
-    """Optimisation and budget settings."""
-
-    lr: float = 5e-4
-    warmup_steps: int = 4000
-    weight_decay: float = 0.0
-    adam_beta2: float = 0.98
-    clip_norm: float = 1.0
-    label_smoothing: float = 0.1
-    batch_tokens: int = 8192
-    max_steps: int = 100_000
-    max_minutes: float = 60.0
-    eval_every: int = 500
-    log_every: int = 50
-    term_prob: float = 0.5
-    max_terms: int = 2
-    max_term_words: int = 3
-    max_pieces: int = 200
-    seed: int = 1234
-    device: str = "cpu"
-    amp: bool = False
 
 
 @dataclass
