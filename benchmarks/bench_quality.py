@@ -12,7 +12,7 @@ import sys
 import common
 from common import table
 from glossary import TermMatcher
-from translate.enforce import STRATEGIES
+from translate.options import STRATEGIES
 from translate.pipeline import Translator
 
 MAX_DROP = 0.5   # chrF points the glossary may cost (issue 4)

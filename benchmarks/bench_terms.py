@@ -12,7 +12,7 @@ from collections.abc import Sequence
 import common
 from common import TermScore, table
 from glossary import TermMatcher
-from translate.enforce import STRATEGIES
+from translate.options import STRATEGIES
 from translate.pipeline import Translator
 
 

@@ -26,7 +26,8 @@ if str(ROOT) not in sys.path:          # run as `python benchmarks/x.py` from a 
     sys.path.insert(0, str(ROOT))
 
 from glossary import Glossary, TermMatcher, TermStatus, check_segment, load_glossary  # noqa: E402
-from glossary.check import TermRecord, find_rendering  # noqa: E402
+from bitext.records import TermRecord  # noqa: E402
+from glossary.check import find_rendering  # noqa: E402
 from translate.engine import Engine  # noqa: E402
 from translate.model_files import ModelFiles, open_model  # noqa: E402
 

@@ -7,48 +7,14 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from dataclasses import asdict, dataclass
-from enum import Enum
 from functools import lru_cache
 
+from bitext.records import TermRecord, TermStatus
 from glossary.match import TermMatch
 
 _JOIN = r"[\s\-\u2010\u2011]+"  # built-in = built in; EV charging = EV-charging
 _EDGE_L = r"(?<![0-9A-Za-z])"
 _EDGE_R = r"(?![0-9A-Za-z])"
-
-
-class TermStatus(str, Enum):
-    APPLIED = "applied"
-    MISSED = "missed"
-    FORBIDDEN = "forbidden-present"
-    SKIPPED = "skipped-by-context"
-
-    def __str__(self) -> str:
-        return self.value
-
-
-@dataclass(frozen=True)
-class TermRecord:
-    """One term occurrence in one segment, as every writer and report shows it."""
-
-    source: str                 # the glossary headword
-    surface: str                # as written in this sentence
-    start: int
-    end: int
-    target: str
-    status: TermStatus
-    strategy: str | None = None  # which enforcement step produced the target, if any
-    found: str | None = None     # the forbidden rendering that was found
-
-    def to_dict(self) -> dict:
-        d = asdict(self)
-        d["status"] = self.status.value
-        return d
-
-    @classmethod
-    def from_dict(cls, d: dict) -> "TermRecord":
-        return cls(**{**d, "status": TermStatus(d["status"])})
 
 
 def _inflectable(word: str) -> str:
@@ -73,20 +39,29 @@ def find_rendering(phrase: str, text: str) -> list[tuple[int, int]]:
 
 
 def check_segment(matches: list[TermMatch], translation: str) -> list[TermRecord]:
-    """Status of each match: the k-th occurrence of a term needs k renderings of its target."""
+    """Status of each match: the k-th occurrence of a term needs k renderings of its target.
+
+    Each record keeps the span of the rendering it was credited with (or of the forbidden
+    phrase), so nothing downstream searches the translation again.
+    """
     seen: Counter[str] = Counter()
     records = []
     for m in matches:
         term = m.term
-        status, found = TermStatus.SKIPPED, None
+        status, found, span = TermStatus.SKIPPED, None, None
         if m.applies:
-            found = next((f for f in term.forbidden if find_rendering(f, translation)), None)
-            if found:
-                status = TermStatus.FORBIDDEN
+            for phrase in term.forbidden:
+                spans = find_rendering(phrase, translation)
+                if spans:
+                    status, found, span = TermStatus.FORBIDDEN, phrase, spans[0]
+                    break
             else:
                 seen[term.source] += 1
-                have = len(find_rendering(term.target, translation))
-                status = TermStatus.APPLIED if have >= seen[term.source] else TermStatus.MISSED
+                spans = find_rendering(term.target, translation)
+                if len(spans) >= seen[term.source]:
+                    status, span = TermStatus.APPLIED, spans[seen[term.source] - 1]
+                else:
+                    status = TermStatus.MISSED
         records.append(TermRecord(term.source, m.surface, m.start, m.end, term.target,
-                                  status, None, found))
+                                  status, None, found, *(span or (None, None))))
     return records

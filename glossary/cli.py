@@ -19,7 +19,7 @@ import sys
 from pathlib import Path
 from typing import Callable, Sequence
 
-from glossary.errors import InputError
+from bitext.errors import InputError
 
 Register = Callable[[argparse._SubParsersAction, argparse.ArgumentParser], None]
 EXIT_OK, EXIT_PROBLEMS, EXIT_BAD_INPUT = 0, 1, 2
@@ -54,7 +54,7 @@ def run_lint(args: argparse.Namespace) -> int:
 
 
 def run_fmt(args: argparse.Namespace) -> int:
-    from glossary.files import atomic_write
+    from bitext.files import atomic_write
     from glossary.fmt import format_paths
     changed = []
     results = format_paths(args.paths)
@@ -99,12 +99,12 @@ def run_diff(args: argparse.Namespace) -> int:
 
 
 def run_check(args: argparse.Namespace) -> int:
-    from glossary.bilingual import read_bilingual
+    from bitext.formats import read_bilingual
     from glossary.check import check_segment
     from glossary.load import load_glossary
     from glossary.match import TermMatcher
-    from glossary.report import render_json, render_text, summarise
-    from glossary.segment import AlignedSegment
+    from bitext.report import render_json, render_text, summarise
+    from bitext.records import AlignedSegment
     path = args.glossary or default_glossary_path()
     if path is None:
         raise InputError("no glossary: pass --glossary PATH", "resources/glossary")
@@ -153,7 +153,7 @@ def _languages(parser: argparse.ArgumentParser) -> None:
 
 
 def register_builtin(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
-    from glossary.bilingual import READ_FORMATS
+    from bitext.formats import READ_FORMATS
     from glossary.interchange import FLAVORS, FORMATS
 
     p = sub.add_parser("lint", parents=[common], help="report problems, exit 1 on any")

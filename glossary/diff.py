@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import Any
 
-from glossary.errors import InputError
+from bitext.errors import InputError
 from glossary.fmt import term_to_data
 from glossary.load import load_glossary
 from glossary.model import Glossary, Term, match_key

@@ -22,7 +22,7 @@ from typing import Any, Iterable
 
 import yaml
 
-from glossary.errors import GlossaryError
+from glossary.model import GlossaryError
 from glossary.load import (CONTEXT_KEYS, EXAMPLE_KEYS, KEY_LINES, LINE, TERM_KEYS, TOP_KEYS,
                            glossary_files, parse_file, read_yaml)
 from glossary.model import Term, match_key, nfc

@@ -8,8 +8,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from glossary.errors import InputError
-from glossary.files import atomic_write
+from bitext.errors import InputError
+from bitext.files import atomic_write
 from glossary.fmt import dump_terms
 from glossary.load import check_conflicts, glossary_files, load_glossary, read_yaml
 from glossary.model import Term

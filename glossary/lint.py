@@ -31,7 +31,7 @@ from pathlib import Path
 from typing import Any, Iterable
 
 from glossary.check import find_rendering
-from glossary.errors import GlossaryError
+from glossary.model import GlossaryError
 from glossary.load import KEY_LINES, LINE, glossary_files, parse_file, parse_term, read_yaml
 from glossary.model import Term, match_key
 

@@ -10,7 +10,7 @@ from typing import Any
 
 import yaml
 
-from glossary.errors import GlossaryError
+from glossary.model import GlossaryError
 from glossary.model import Context, Example, Glossary, Location, Term, match_key, nfc
 
 TERM_KEYS = ("source", "target", "variants", "forbidden", "note", "context", "examples")

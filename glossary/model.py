@@ -4,6 +4,12 @@ from __future__ import annotations
 import unicodedata
 from dataclasses import dataclass, field
 
+from bitext.errors import InputError
+
+
+class GlossaryError(InputError):
+    """A glossary file that cannot be used as it stands."""
+
 
 @dataclass(frozen=True)
 class Location:

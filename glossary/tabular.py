@@ -24,8 +24,8 @@ import io
 from pathlib import Path
 from typing import Iterable
 
-from glossary.errors import InputError
-from glossary.files import read_text
+from bitext.errors import InputError
+from bitext.files import read_text
 from glossary.model import Term, nfc
 
 FLAVORS = ("full", "deepl", "google", "amazon")

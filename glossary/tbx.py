@@ -15,7 +15,7 @@ to a person and this importer reads back, so YAML → TBX → YAML is identical:
 
 Import also reads TBX from other tools (TBX v2 ``martif``/``termEntry``/``langSet``/``tig``
 too); English terms that are neither preferred nor deprecated have no place in the YAML
-form and are dropped.  Untrusted XML goes through :func:`glossary.xmlio.parse_xml`
+form and are dropped.  Untrusted XML goes through :func:`bitext.xmlio.parse_xml`
 (defusedxml, no DOCTYPE, no entities).
 """
 from __future__ import annotations
@@ -26,10 +26,10 @@ import xml.etree.ElementTree as ET
 from pathlib import Path
 from typing import Iterable
 
-from glossary.errors import InputError
-from glossary.files import read_bytes
+from bitext.errors import InputError
+from bitext.files import read_bytes
 from glossary.model import Context, Example, Term, nfc
-from glossary.xmlio import XML_LANG, local_name, parse_xml, serialize, sub
+from bitext.xmlio import XML_LANG, local_name, parse_xml, serialize, sub
 
 TBX_NS = "urn:iso:std:iso:30042:ed-2"
 STATUS = "administrativeStatus"

@@ -5,8 +5,8 @@ import json
 
 import pytest
 
-from glossary.bilingual import BilingualPair, read_bilingual
-from glossary.errors import InputError
+from bitext.formats import BilingualPair, read_bilingual
+from bitext.errors import InputError
 
 
 def write(tmp_path, name: str, text: str | bytes):

@@ -26,10 +26,11 @@ from translate.corpus.inputs import discover, plan_shards  # noqa: E402
 from translate.corpus.runtime import init_ray  # noqa: E402
 from translate.corpus.shards import ShardStore  # noqa: E402
 from translate.corpus.worker import FAIL_SHARD_ENV  # noqa: E402
+from translate.options import DecodeOptions  # noqa: E402
 
 REPO = Path(__file__).resolve().parents[1]
 GLOSSARY = REPO / "resources" / "glossary"
-FAST = dict(beam_size=2, num_hypotheses=2)      # the tiny model: speed, not quality
+FAST = DecodeOptions(beam_size=2, num_hypotheses=2)      # the tiny model: speed, not quality
 
 
 @pytest.fixture(scope="module", autouse=True)
@@ -60,7 +61,7 @@ def corpus(tmp_path_factory) -> Path:
 
 def settings(model: Path, **kw) -> CorpusSettings:
     base = dict(model=str(model), glossary=[str(GLOSSARY)], shard_size=25, workers=2,
-                formats=("tmx", "tsv", "xliff"), **FAST)
+                formats=("tmx", "tsv", "xliff"), decoding=FAST)
     return CorpusSettings(**{**base, **kw})
 
 
@@ -187,7 +188,7 @@ def test_translate_dataset_keeps_user_columns(tiny_model):
     ko, _ = generate_corpus()
     ds = ray.data.from_items([{"id": f"t{i}", "source": s} for i, s in enumerate(ko[:40])])
     rows = translate_dataset(ds, model=tiny_model, glossary=GLOSSARY, workers=1,
-                             **FAST).take_all()
+                             options=FAST).take_all()
     assert sorted(r["id"] for r in rows) == sorted(f"t{i}" for i in range(40))
     assert all(r["translation"] and r["error"] is None for r in rows)
     assert any(t["status"] == "applied" for r in rows for t in r["terms"])

@@ -1,4 +1,4 @@
-"""Atomic writes and forgiving-but-strict text reading (glossary.files)."""
+"""Atomic writes and forgiving-but-strict text reading (bitext.files)."""
 from __future__ import annotations
 
 import io
@@ -7,9 +7,9 @@ import sys
 
 import pytest
 
-from glossary.errors import InputError
-from glossary.files import (CP949_NOTICE, atomic_open, atomic_write, format_from_extension,
-                            read_text)
+from bitext.errors import InputError
+from bitext.formats import format_from_extension
+from bitext.files import CP949_NOTICE, atomic_open, atomic_write, read_text
 
 KOREAN = "공감지능은 전장 부품에 쓰인다.\n두 번째 줄입니다.\n"
 

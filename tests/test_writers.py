@@ -1,6 +1,7 @@
 """Every writer's output parsed back: structure, languages, exact text round trip."""
 from __future__ import annotations
 
+import dataclasses
 import io
 import json
 import os
@@ -12,16 +13,24 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from glossary.bilingual import read_bilingual
-from glossary.check import TermRecord, TermStatus
-from glossary.errors import InputError
-from glossary.segment import AlignedSegment
-from translate.writers import (FORMATS, format_for, tsv_escape, write_html, write_markdown,
-                               write_segments, write_tmx, write_xliff)
+from bitext.records import TermRecord, TermStatus
+from bitext.errors import InputError
+from bitext.records import AlignedSegment
+from bitext.formats import FORMATS, format_for, read_bilingual, write_segments
+from bitext.formats.tsv import escape as tsv_escape
+
+write_html, write_markdown, write_tmx, write_xliff = (
+    FORMATS[f].write for f in ("html", "md", "tmx", "xliff"))
 
 XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 X = "{urn:oasis:names:tc:xliff:document:2.0}"
 GLS = "{urn:oasis:names:tc:xliff:glossary:2.0}"
+
+
+def span(text: str, phrase: str) -> tuple[int, int]:
+    """Where the check records a rendering: the records carry it, writers do not search."""
+    start = text.index(phrase)
+    return start, start + len(phrase)
 
 
 def sample_segments() -> list[AlignedSegment]:
@@ -35,9 +44,9 @@ def sample_segments() -> list[AlignedSegment]:
     return [
         AlignedSegment(1, s1, t1, [
             TermRecord("공감지능", "공감지능", 0, 4, "Affectionate Intelligence",
-                       TermStatus.APPLIED, "prefix"),
+                       TermStatus.APPLIED, "prefix", None, *span(t1, "Affectionate Intelligence")),
             TermRecord("전장", "전장", 6, 8, "vehicle components", TermStatus.FORBIDDEN,
-                       None, "battlefield parts"),
+                       None, "battlefield parts", *span(t1, "battlefield parts")),
         ], doc="manual.txt", paragraph=1, line=1),
         AlignedSegment(2, s2, t2, [
             TermRecord("전장", "전장", 0, 2, "vehicle components", TermStatus.SKIPPED),
@@ -63,7 +72,7 @@ def parse(text: str) -> ET.Element:
 # --------------------------------------------------------------------------- TSV / JSONL
 
 def test_tsv_one_line_per_row_and_compact_terms():
-    lines = render(FORMATS["tsv"], sample_segments()).split("\n")
+    lines = render(FORMATS["tsv"].write, sample_segments()).split("\n")
     assert lines[0] == "index\tsource\ttranslation\tterms"
     assert len(lines) == 5 and lines[-1] == ""              # header + 3 rows + final newline
     assert all(line.count("\t") == 3 for line in lines[:-1])
@@ -86,7 +95,7 @@ def test_round_trip_through_read_bilingual(tmp_path, fmt):
 
 def test_jsonl_is_to_dict_per_line():
     segs = sample_segments()
-    lines = render(FORMATS["jsonl"], segs).splitlines()
+    lines = render(FORMATS["jsonl"].write, segs).splitlines()
     assert [AlignedSegment.from_dict(json.loads(x)) for x in lines] == segs
     assert "공감지능" in lines[0]                              # ensure_ascii=False
 
@@ -216,11 +225,11 @@ def test_write_segments_is_atomic(tmp_path, monkeypatch):
     path = tmp_path / "out.tmx"
     path.write_text("previous good run", encoding="utf-8")
 
-    def exploding(segments, stream, **meta):
+    def exploding(segments, stream, meta):
         stream.write("<tmx>half")
         raise RuntimeError("boom")
 
-    monkeypatch.setitem(FORMATS, "tmx", exploding)
+    monkeypatch.setitem(FORMATS, "tmx", dataclasses.replace(FORMATS["tmx"], writer=exploding))
     with pytest.raises(RuntimeError):
         write_segments(sample_segments(), str(path), None)
     assert path.read_text(encoding="utf-8") == "previous good run"

@@ -10,30 +10,14 @@ import shutil
 import sys
 from pathlib import Path
 
-from glossary.errors import InputError
-from glossary.files import read_text
-from glossary.report import render_json, render_text, summarise
-from translate import __version__
-from translate.enforce import STRATEGIES
-from translate.model_files import ENV_VAR, ModelError, candidates, open_model
-from translate.segment import MAX_CHARS, segment_text
-from translate.writers import FORMATS, format_for, write_segments
-
-
-def add_translation_options(p: argparse.ArgumentParser) -> None:
-    """Model, glossary and decoding options shared by ``translate`` and ``translate corpus``."""
-    p.add_argument("-g", "--glossary", action="append", default=[],
-                   help="glossary YAML file or folder (repeatable)")
-    p.add_argument("-m", "--model", help=f"model directory or .argosmodel (default: ${ENV_VAR}, "
-                                         "then the bundled ko-en-small; see --list-models)")
-    p.add_argument("--beam", type=int, default=4, help="beam size (default 4)")
-    p.add_argument("--hypotheses", type=int, default=4,
-                   help="alternatives ranked by terms met (default 4)")
-    p.add_argument("--batch", type=int, default=32, help="max batch size (default 32)")
-    p.add_argument("--strategies", default=",".join(STRATEGIES),
-                   help=f"enforcement steps, comma-separated (default {','.join(STRATEGIES)})")
-    p.add_argument("--max-chars", type=int, default=MAX_CHARS,
-                   help=f"split longer sentences (default {MAX_CHARS})")
+from bitext.errors import InputError
+from bitext.files import read_text
+from bitext.report import render_json, render_text, summarise
+from bitext.formats import FORMATS, format_for, write_segments
+from bitext.formats.common import tool_version
+from translate.model_files import ModelError, candidates, open_model
+from translate.options import DecodeOptions, add_translation_arguments
+from translate.segment import segment_text
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -46,7 +30,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("-o", "--output", default="-", help="output file (default: stdout)")
     p.add_argument("-f", "--format", choices=sorted(FORMATS),
                    help="output format (default: from the output's extension, else tsv)")
-    add_translation_options(p)
+    add_translation_arguments(p)
     p.add_argument("--list-models", action="store_true", help="show where models are looked for")
     p.add_argument("--threads", type=int, default=0,
                    help="CPU threads per translation (intra_threads; 0 = all cores)")
@@ -59,7 +43,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--strict", action="store_true",
                    help="exit 1 when a term is missed or a forbidden rendering is present")
     p.add_argument("-q", "--quiet", action="store_true", help="no report on stderr")
-    p.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
+    p.add_argument("--version", action="version", version=f"%(prog)s {tool_version()}")
     return p
 
 
@@ -103,16 +87,14 @@ def run(args: argparse.Namespace) -> int:
         for line, note in sorted({(s.line, n) for s in segments for n in s.notes}):
             print(f"{name}:{line}: warning: {note}", file=sys.stderr)
     translator = Translator(
-        args.model, args.glossary or None, beam_size=args.beam, num_hypotheses=args.hypotheses,
-        max_batch_size=args.batch, strategies=[s for s in args.strategies.split(",") if s],
+        args.model, args.glossary or None, options=DecodeOptions.from_args(args),
         device=args.device, inter_threads=args.workers, intra_threads=args.threads)
     bar = _progress(len(segments), args.progress)
     aligned = list(translator.translate_segments(segments, bar.update if bar else None))
     if bar:
         bar.close()
     fmt = format_for(args.output, args.format)
-    write_segments(aligned, args.output, fmt, tool_version=__version__,
-                   glossary_name=", ".join(args.glossary))
+    write_segments(aligned, args.output, fmt, glossary_name=", ".join(args.glossary))
     report = summarise(aligned)
     if not args.quiet:
         print(render_json(report) if args.json else render_text(report), file=sys.stderr)

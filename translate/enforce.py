@@ -15,29 +15,20 @@ sentence more fluent. String replacement after the fact is never used.
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from difflib import SequenceMatcher
 
-from glossary.check import TermStatus, check_segment
+from bitext.records import TermRecord, TermStatus
+from glossary.check import check_segment
 from glossary.match import TermMatch
 from translate.engine import Engine
 from translate.english import fix_around
+from translate.options import DecodeOptions
 
-STRATEGIES = ("hint", "rerank", "prefix")
 PREFIX_ALTERNATIVES = 4  # next-token alternatives after a forced term, to find a word start
 LENGTH_KEPT = 0.7        # a repaired sentence should keep this share of its length
 NEAR_MISS = 0.6          # similarity at which a span counts as a garbled try at the term
 SAME_LENGTH_BONUS = 0.05  # "public intelligence" over "intelligence" for a two-word term
-
-
-@dataclass(frozen=True)
-class DecodeOptions:
-    beam_size: int = 4
-    num_hypotheses: int = 4          # alternatives ranked by terms met (rerank)
-    max_batch_size: int = 32
-    max_decoding_length: int = 256
-    length_penalty: float = 1.0
-    strategies: tuple[str, ...] = STRATEGIES
 
 
 @dataclass
@@ -54,6 +45,7 @@ class Job:
     text: str = ""
     strategy: dict[int, str] = field(default_factory=dict)   # match index -> step
     locked: int = 0                                # target pieces fixed by a prefix
+    records: list[TermRecord] = field(default_factory=list)  # the final check, with steps
 
     @property
     def active(self) -> list[int]:
@@ -270,13 +262,27 @@ def polish(job: Job) -> str:
     return text
 
 
+def finish(job: Job) -> None:
+    """The final text and its check, each applied term credited to the step that made it."""
+    job.text = polish(job)
+    job.records = [
+        replace(r, strategy=job.strategy.get(i)) if r.status is TermStatus.APPLIED else r
+        for i, r in enumerate(check_segment(job.matches, job.text))
+    ]
+
+
 def enforce(engine: Engine, sources: list[str], matches: list[list[TermMatch]],
-            options: DecodeOptions = DecodeOptions()) -> list[Job]:
-    """Translate a batch of sentences so that every applicable term is rendered as listed."""
+            options: DecodeOptions | None = None) -> list[Job]:
+    """Translate a batch of sentences so that every applicable term is rendered as listed.
+
+    Each returned job carries its final ``text`` and checked ``records``: nothing downstream
+    needs to check again.
+    """
+    options = options or DecodeOptions()
     jobs = [prepare(engine, s, m, options) for s, m in zip(sources, matches)]
     first_pass(engine, jobs, options)
     if "prefix" in options.strategies:
         prefix_repair(engine, jobs, options)
     for job in jobs:
-        job.text = polish(job)
+        finish(job)
     return jobs

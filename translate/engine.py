@@ -8,12 +8,14 @@ from __future__ import annotations
 import os
 from functools import lru_cache
 from pathlib import Path
+from typing import Any
 
 import ctranslate2
 import sentencepiece as spm
 from sacremoses import MosesDetokenizer
 
 from translate.model_files import ModelError, ModelFiles, locate_model
+from translate.options import DecodeOptions
 
 EOS = "</s>"
 
@@ -45,6 +47,8 @@ class Engine:
         self.append_eos = files.append_source_eos
         self.hint_separator = files.term_hint_separator
         self._detok = MosesDetokenizer(lang="en")
+        # per engine, not per class: a class-level lru_cache would keep every engine alive
+        self._target_pieces = lru_cache(maxsize=65536)(self._encode_target)
 
     @classmethod
     def load(cls, model: str | os.PathLike | ModelFiles | None = None, **options) -> "Engine":
@@ -64,8 +68,7 @@ class Engine:
         return tokens + [EOS] if self.append_eos else tokens
 
     # --- target side -------------------------------------------------------------------
-    @lru_cache(maxsize=65536)
-    def _target_pieces(self, text: str) -> tuple[str, ...]:
+    def _encode_target(self, text: str) -> tuple[str, ...]:
         return tuple(self.sp_target.encode(text, out_type=str))
 
     def target_pieces(self, text: str) -> list[str]:
@@ -80,10 +83,15 @@ class Engine:
     def translate_batch(self, sources: list[list[str]], **options) -> list:
         return self.translator.translate_batch(sources, **options)
 
-    def translate_plain(self, texts: list[str], beam_size: int = 4,
-                        max_batch_size: int = 32) -> list[str]:
-        """The bare model, no glossary: the baseline every enforcement result is compared to."""
+    def translate_plain(self, texts: list[str], options: DecodeOptions | None = None,
+                        **changes: Any) -> list[str]:
+        """The bare model, no glossary: the baseline every enforcement result is compared to.
+
+        ``changes`` override fields of ``options`` (``beam_size=2``).
+        """
+        opts = (options or DecodeOptions()).replace(**changes)
         sources = [self.source_tokens(self.source_pieces(t)) for t in texts]
-        results = self.translate_batch(sources, beam_size=beam_size,
-                                       max_batch_size=max_batch_size)
+        results = self.translate_batch(
+            sources, beam_size=opts.beam_size, max_batch_size=opts.max_batch_size,
+            max_decoding_length=opts.max_decoding_length, length_penalty=opts.length_penalty)
         return [self.detokenize(r.hypotheses[0]) for r in results]

@@ -9,9 +9,9 @@ import sys
 from typing import Sequence
 
 from glossary.cli import main as glossary_main
-from translate import glossary_test
+from translate import examples
 
-EXTRA = (glossary_test.register,)
+EXTRA = (examples.register,)
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -14,7 +14,7 @@ import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from glossary.errors import InputError
+from bitext.errors import InputError
 
 ENV_VAR = "KOEN_MODEL"
 DEFAULT_NAME = "ko-en-small"

@@ -5,15 +5,16 @@ all go through ``translate_segments`` so every path reports terms the same way.
 """
 from __future__ import annotations
 
-import dataclasses
 import os
 from collections.abc import Callable, Iterable, Iterator
+from typing import Any
 
-from glossary import Glossary, TermMatcher, TermStatus, check_segment, load_glossary
-from glossary.segment import AlignedSegment
+from bitext.records import AlignedSegment
+from glossary import Glossary, TermMatcher, load_glossary
 from translate.engine import Engine
-from translate.enforce import STRATEGIES, DecodeOptions, enforce
+from translate.enforce import enforce
 from translate.model_files import ModelFiles
+from translate.options import DecodeOptions
 from translate.segment import Segment, segment_text
 
 CHUNK = 256  # sentences per CTranslate2 call: it sorts by length within a call, so larger is faster
@@ -37,21 +38,16 @@ class Translator:
 
     def __init__(self, model: str | os.PathLike | ModelFiles | Engine | None = None,
                  glossary: Glossary | str | os.PathLike | list | None = None, *,
-                 beam_size: int = 4, num_hypotheses: int = 4, max_batch_size: int = 32,
-                 strategies: Iterable[str] = STRATEGIES, device: str = "cpu",
+                 options: DecodeOptions | None = None, device: str = "cpu",
                  inter_threads: int = 1, intra_threads: int = 0,
-                 compute_type: str = "default", max_decoding_length: int = 256):
-        unknown = set(strategies) - set(STRATEGIES)
-        if unknown:
-            raise ValueError(f"unknown strategies {sorted(unknown)}; known: {STRATEGIES}")
+                 compute_type: str = "default", **decoding: Any):
+        """``decoding`` overrides fields of ``options`` (``beam_size=2``, ``strategies=…``)."""
+        self.options = (options or DecodeOptions()).replace(**decoding)
         self.engine = model if isinstance(model, Engine) else Engine.load(
             model, device=device, inter_threads=inter_threads, intra_threads=intra_threads,
             compute_type=compute_type)
         self.glossary = as_glossary(glossary)
         self.matcher = TermMatcher(self.glossary)
-        self.options = DecodeOptions(
-            beam_size=beam_size, num_hypotheses=num_hypotheses, max_batch_size=max_batch_size,
-            max_decoding_length=max_decoding_length, strategies=tuple(strategies))
 
     def translate(self, text: str, doc: str = "") -> list[AlignedSegment]:
         """Translate a document: paragraphs and sentences kept, terms enforced and checked."""
@@ -82,14 +78,7 @@ class Translator:
         sources = [s.source for s in segments]
         matches = [self.matcher.find(s) for s in sources]
         jobs = enforce(self.engine, sources, matches, self.options)
-        aligned = []
-        for seg, job in zip(segments, jobs):
-            records = [
-                dataclasses.replace(r, strategy=job.strategy.get(i))
-                if r.status is TermStatus.APPLIED else r
-                for i, r in enumerate(check_segment(job.matches, job.text))
-            ]
-            aligned.append(AlignedSegment(seg.index, seg.source, job.text, records, seg.doc,
-                                          seg.paragraph, seg.line, seg.notes))
-        return aligned
+        return [AlignedSegment(seg.index, seg.source, job.text, job.records, seg.doc,
+                               seg.paragraph, seg.line, seg.notes)
+                for seg, job in zip(segments, jobs)]
 

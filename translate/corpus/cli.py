@@ -12,9 +12,9 @@ import argparse
 import json
 import sys
 
-from glossary.errors import InputError
-from translate.cli import add_translation_options
-from translate.writers import FORMATS
+from bitext.errors import InputError
+from bitext.formats import FORMATS
+from translate.options import DecodeOptions, add_translation_arguments
 
 RESUME_HINT = "finished shards are kept; rerun the same command to resume"
 
@@ -41,7 +41,7 @@ def build_parser() -> argparse.ArgumentParser:
                         "(default tmx,tsv)")
     p.add_argument("--shard-size", type=int, default=500, help="segments per shard (default 500)")
     p.add_argument("--shard-format", default="jsonl", choices=("jsonl", "parquet"))
-    add_translation_options(p)
+    add_translation_arguments(p)
     p.add_argument("--progress", action=argparse.BooleanOptionalAction, default=None,
                    help="progress bar (default: on for a terminal)")
     p.add_argument("--strict", action="store_true",
@@ -59,8 +59,7 @@ def settings_from(args: argparse.Namespace):
         raise ValueError(f"unknown format(s) {unknown}; choose from {', '.join(FORMATS)}")
     return CorpusSettings(
         model=args.model, glossary=args.glossary, formats=formats, shard_size=args.shard_size,
-        shard_format=args.shard_format, beam_size=args.beam, num_hypotheses=args.hypotheses,
-        max_batch_size=args.batch, strategies=tuple(s for s in args.strategies.split(",") if s),
+        shard_format=args.shard_format, decoding=DecodeOptions.from_args(args),
         max_chars=args.max_chars, device=args.device, threads=args.threads,
         workers=args.workers, gpus_per_worker=args.gpus_per_worker, address=args.address)
 

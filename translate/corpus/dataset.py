@@ -15,7 +15,9 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from translate.corpus.runtime import cluster_slots, require_ray
-from translate.corpus.worker import ShardTranslator
+from translate.corpus.rows import INPUT, ROUTING, schema
+from translate.corpus.worker import ShardWorker
+from translate.options import DecodeOptions
 from translate.pipeline import CHUNK, as_glossary
 
 
@@ -29,7 +31,7 @@ def _model_arg(model):
 def translate_dataset(ds, *, model=None, glossary=None, workers: int | None = None,
                       threads: int = 1, device: str = "cpu", gpus_per_worker: float = 1.0,
                       batch_size: int = CHUNK, fail_shard: str | None = None,
-                      **translator_options):
+                      options: DecodeOptions | None = None):
     """Translate the ``source`` column of ``ds`` with a pool of ``workers`` model actors.
 
     Rows keep their other columns and gain ``translation`` (str), ``terms`` (list of term
@@ -38,19 +40,19 @@ def translate_dataset(ds, *, model=None, glossary=None, workers: int | None = No
     through untranslated.  ``workers`` defaults to what the cluster holds (one per GPU share
     with ``device="cuda"``, else one per ``threads`` CPUs).  The model path must exist on
     every node; the glossary is loaded here once and shipped to the actors.
-    ``translator_options`` go to :class:`translate.Translator` (``beam_size``, ...).
+    ``options`` are the decoding options (:class:`translate.options.DecodeOptions`).
     """
     ray = require_ray()
     if workers is None:
         workers = cluster_slots(device, threads, gpus_per_worker)
     resources = ({"num_gpus": gpus_per_worker, "num_cpus": threads} if device == "cuda"
                  else {"num_cpus": threads})
-    options = {"device": device, "inter_threads": 1, "intra_threads": threads,
-               **translator_options}
+    translator = {"device": device, "inter_threads": 1, "intra_threads": threads,
+                  "options": options or DecodeOptions()}
     return ds.map_batches(
-        ShardTranslator, batch_size=batch_size, batch_format="pyarrow",
+        ShardWorker, batch_size=batch_size, batch_format="pyarrow",
         fn_constructor_kwargs={"model": _model_arg(model), "glossary": as_glossary(glossary),
-                               "options": options, "fail_shard": fail_shard},
+                               "options": translator, "fail_shard": fail_shard},
         compute=ray.data.ActorPoolStrategy(size=workers), **resources)
 
 
@@ -59,12 +61,7 @@ def segments_dataset(shards: Iterable):
     ray = require_ray()
     import pyarrow as pa
 
-    from translate.corpus.worker import output_schema
-
-    schema = pa.schema([("shard", pa.string()), ("doc_no", pa.int64()), ("doc", pa.string()),
-                        ("index", pa.int64()), ("paragraph", pa.int64()), ("line", pa.int64()),
-                        ("source", pa.string()), ("notes", pa.list_(pa.string())),
-                        ("error", output_schema().field("error").type)])
+    columns = schema(ROUTING + INPUT)
     tables = [pa.Table.from_pylist([{**r, "shard": s.name, "doc_no": s.doc_no} for r in s.rows],
-                                   schema=schema) for s in shards]
+                                   schema=columns) for s in shards]
     return ray.data.from_arrow(tables)

@@ -15,8 +15,8 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from glossary.errors import InputError
-from glossary.files import decode, read_bytes
+from bitext.errors import InputError
+from bitext.files import decode, read_bytes
 from translate.segment import MAX_CHARS, segment_text
 
 TEXT_SUFFIXES = {".txt", ".text", ".ko", ".md"}

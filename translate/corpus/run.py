@@ -16,19 +16,20 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from glossary.errors import InputError
-from glossary.files import atomic_write
-from glossary.report import render_json, render_text, summarise
-from translate import __version__
+from bitext.errors import InputError
+from bitext.files import atomic_write
+from bitext.formats import extension_for, write_segments
+from bitext.formats.common import tool_version
+from bitext.records import AlignedSegment
+from bitext.report import render_json, render_text, summarise
+from glossary.load import glossary_files
 from translate.corpus.inputs import InputShard, discover, plan_shards
 from translate.corpus.shards import ShardStore
 from translate.corpus.worker import FAIL_SHARD_ENV, aligned_segments
-from translate.enforce import STRATEGIES
-from translate.model_files import locate_model
+from translate.model_files import ModelFiles, locate_model
+from translate.options import DecodeOptions
 from translate.segment import MAX_CHARS
-from translate.writers import write_segments
 
-EXTENSIONS = {"xliff": "xlf"}      # output file suffix per writer format, where not the name
 
 
 @dataclass
@@ -40,10 +41,7 @@ class CorpusSettings:
     formats: tuple[str, ...] = ("tmx", "tsv")
     shard_size: int = 500
     shard_format: str = "jsonl"
-    beam_size: int = 4
-    num_hypotheses: int = 4
-    max_batch_size: int = 32
-    strategies: tuple[str, ...] = STRATEGIES
+    decoding: DecodeOptions = field(default_factory=DecodeOptions)
     max_chars: int = MAX_CHARS
     device: str = "cpu"
     threads: int = 1                 # CPU threads per worker (intra_threads)
@@ -51,18 +49,42 @@ class CorpusSettings:
     gpus_per_worker: float = 1.0
     address: str | None = None       # None or "local": Ray in this process
 
-    def key(self) -> str:
-        """Digest of what changes a translation; a finished shard is reused only if it matches."""
-        model = str(Path(self.model).resolve()) if self.model else None
-        relevant = {"model": model, "glossary": [str(Path(g).resolve()) for g in self.glossary],
-                    "beam_size": self.beam_size, "num_hypotheses": self.num_hypotheses,
-                    "max_batch_size": self.max_batch_size, "strategies": list(self.strategies),
-                    "device": self.device, "threads": self.threads}
-        return hashlib.sha256(json.dumps(relevant, sort_keys=True).encode()).hexdigest()[:16]
+    def signature(self, model: ModelFiles) -> str:
+        """What produced the translations, as a sacrebleu-style signature for the outputs.
 
-    def translator_options(self) -> dict:
-        return {"beam_size": self.beam_size, "num_hypotheses": self.num_hypotheses,
-                "max_batch_size": self.max_batch_size, "strategies": tuple(self.strategies)}
+        Contents, not paths: an edited glossary or a retrained model at the same path must
+        not reuse shards made with the old one.
+        """
+        parts = {
+            "model": f"{model.name}@{_digest(_model_files(model))}",
+            "glossary": _digest([f for g in self.glossary for f in glossary_files(g)]),
+            "beam": self.decoding.beam_size, "hyp": self.decoding.num_hypotheses,
+            "batch": self.decoding.max_batch_size, "maxlen": self.decoding.max_decoding_length,
+            "lp": self.decoding.length_penalty, "steps": "+".join(self.decoding.strategies),
+            "device": self.device, "threads": self.threads, "version": tool_version(),
+        }
+        return "|".join(f"{k}:{v}" for k, v in parts.items())
+
+    @staticmethod
+    def key(signature: str) -> str:
+        """Digest of the signature; a finished shard is reused only if it matches."""
+        return hashlib.sha256(signature.encode()).hexdigest()[:16]
+
+
+def _model_files(model: ModelFiles) -> list[Path]:
+    return sorted(p for p in {model.ct2_dir, model.source_spm.parent, model.target_spm.parent}
+                  for p in p.rglob("*") if p.is_file())
+
+
+def _digest(files: list[Path]) -> str:
+    """SHA-256 over the files' names and bytes, read in blocks (models can be gigabytes)."""
+    h = hashlib.sha256()
+    for path in files:
+        h.update(path.name.encode() + b"\0")
+        with open(path, "rb") as f:
+            for block in iter(lambda: f.read(1 << 20), b""):
+                h.update(block)
+    return h.hexdigest()[:12]
 
 
 @dataclass
@@ -111,7 +133,7 @@ def translate_pending(pending: list[InputShard], store: ShardStore, settings: Co
         # whole blocks (= shards) per batch keep each shard's batching identical across
         # runs; Ray demands an explicit batch size when GPUs are requested
         batch_size=settings.shard_size if settings.device == "cuda" else None,
-        fail_shard=os.environ.get(FAIL_SHARD_ENV), **settings.translator_options())
+        fail_shard=os.environ.get(FAIL_SHARD_ENV), options=settings.decoding)
     expected = {s.name: s for s in pending}
     partial: dict[str, list[dict]] = defaultdict(list)
     for batch in out.iter_batches(batch_format="pyarrow", batch_size=None):
@@ -153,17 +175,18 @@ def write_failures(outdir: Path, rows: list[dict], files: dict[str, str]) -> int
     return len(failed)
 
 
-def write_outputs(outdir: Path, rows: list[dict], settings: CorpusSettings) -> list[str]:
+def write_outputs(outdir: Path, rows: list[dict], settings: CorpusSettings,
+                  signature: str) -> list[str]:
     """The usual writers on the merged corpus, then one terminology report for all of it."""
     segments = aligned_segments(rows)
     written = []
     for fmt in settings.formats:
-        path = outdir / f"corpus.{EXTENSIONS.get(fmt, fmt)}"
-        write_segments(segments, str(path), fmt, tool_version=__version__,
+        path = outdir / f"corpus{extension_for(fmt)}"
+        write_segments(segments, str(path), fmt, signature=signature,
                        glossary_name=", ".join(settings.glossary) or None)
         written.append(str(path))
     report = summarise(segments)
-    atomic_write(outdir / "terms.json", render_json(report) + "\n")
+    atomic_write(outdir / "terms.json", render_json(report, signature=signature) + "\n")
     atomic_write(outdir / "terms.txt", render_text(report, max_problems=200) + "\n")
     return written + [str(outdir / "terms.json"), str(outdir / "terms.txt")]
 
@@ -175,14 +198,15 @@ def run_corpus(inputs: Sequence[str | Path], outdir: str | Path,
     settings = settings or CorpusSettings()
     outdir = Path(outdir)
     start = time.perf_counter()
-    locate_model(settings.model)          # a bad model fails here, not inside every actor
+    model = locate_model(settings.model)  # a bad model fails here, not inside every actor
+    signature = settings.signature(model)
     docs = discover(inputs)
     shards = list(plan_shards(docs, settings.shard_size, settings.max_chars))
     total = sum(len(s.rows) for s in shards)
     if not total:
         raise InputError("no segments in the input", ", ".join(map(str, inputs)))
     outdir.mkdir(parents=True, exist_ok=True)
-    store = ShardStore(outdir, settings.shard_format, settings.key())
+    store = ShardStore(outdir, settings.shard_format, settings.key(signature))
     pending = [s for s in shards if not store.is_done(s.name, len(s.rows), s.digest)]
     todo = sum(len(s.rows) for s in pending)
     log(f"{total} segments in {len(docs)} files, {len(shards)} shards; "
@@ -195,7 +219,7 @@ def run_corpus(inputs: Sequence[str | Path], outdir: str | Path,
             if bar:
                 bar.close()
     rows = merged_rows(shards, store)
-    outputs = write_outputs(outdir, rows, settings)
+    outputs = write_outputs(outdir, rows, settings, signature)
     failures = write_failures(outdir, rows, {d.doc: str(d.path) for d in docs})
     seconds = time.perf_counter() - start
     result = CorpusResult(total, len(shards), len(shards) - len(pending), todo, failures,

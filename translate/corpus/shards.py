@@ -13,10 +13,9 @@ import io
 import json
 from pathlib import Path
 
-from glossary.files import atomic_write
+from bitext.files import atomic_write
+from translate.corpus.rows import STORED, schema
 
-SHARD_FIELDS = ("doc", "index", "paragraph", "line", "source", "translation", "terms",
-                "notes", "error")
 SHARD_FORMATS = ("jsonl", "parquet")
 
 
@@ -24,27 +23,16 @@ def _sha256(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
-def _shard_schema():
-    import pyarrow as pa
-
-    from translate.corpus.worker import output_schema
-
-    out = output_schema()
-    return pa.schema([("doc", pa.string()), ("index", pa.int64()), ("paragraph", pa.int64()),
-                      ("line", pa.int64()), ("source", pa.string()),
-                      *[out.field(n) for n in ("translation", "terms", "notes", "error")]])
-
-
 def encode(rows: list[dict], fmt: str) -> bytes:
     """The shard's bytes: the same rows always give the same bytes (resume compares them)."""
-    rows = [{k: r.get(k) for k in SHARD_FIELDS} for r in rows]
+    rows = [{k: r.get(k) for k in STORED} for r in rows]
     if fmt == "jsonl":
         return "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows).encode()
     import pyarrow as pa
     import pyarrow.parquet as pq
 
     buf = io.BytesIO()
-    pq.write_table(pa.Table.from_pylist(rows, schema=_shard_schema()), buf)
+    pq.write_table(pa.Table.from_pylist(rows, schema=schema(STORED)), buf)
     return buf.getvalue()
 
 

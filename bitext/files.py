@@ -19,26 +19,12 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Iterator
 
-from glossary.errors import InputError
+from bitext.errors import InputError
 
 STDIO = "-"
 CP949_NOTICE = "decoded as CP949 (not UTF-8)"
 UTF16_NOTICE = "decoded as UTF-16 (byte-order mark)"
 MOSTLY = 0.9   # share of Hangul/ASCII letters a CP949 decoding needs to be believed
-
-# Extension → format name; the writers and the bilingual readers both infer from it.
-FORMAT_BY_EXTENSION = {
-    ".tsv": "tsv", ".jsonl": "jsonl", ".tmx": "tmx", ".xlf": "xliff", ".xliff": "xliff",
-    ".md": "md", ".markdown": "md", ".html": "html", ".htm": "html",
-}
-
-
-def format_from_extension(path: str | os.PathLike) -> str | None:
-    """The format a file name implies, or None (stdin/stdout and unknown endings)."""
-    if str(path) == STDIO:
-        return None
-    return FORMAT_BY_EXTENSION.get(Path(path).suffix.lower())
-
 
 # --------------------------------------------------------------------------- writing
 

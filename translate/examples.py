@@ -1,4 +1,4 @@
-"""``glossary test``: the glossary's own examples, run through the real pipeline.
+"""The glossary's own examples run through the real pipeline (the ``glossary test`` command).
 
 An entry's ``examples:`` are regression tests for the terminology: a Korean sentence and
 what its English must contain (``contains``) or be (``translation``).  An example with
@@ -16,6 +16,7 @@ from glossary.check import find_rendering
 from glossary.cli import EXIT_OK, EXIT_PROBLEMS, emit_json
 from glossary.load import load_glossary
 from glossary.model import Example, Term
+from translate.options import DecodeOptions
 
 
 @dataclass
@@ -52,21 +53,21 @@ def judge(term: Term, example: Example, translation: str) -> ExampleResult:
     return result
 
 
-def run_examples(paths: list[str], model: str | None = None, beam_size: int = 4
-                 ) -> list[ExampleResult]:
+def run_examples(paths: list[str], model: str | None = None,
+                 options: DecodeOptions | None = None) -> list[ExampleResult]:
     """Translate every example with the whole glossary enforced (as ``translate`` would)."""
     from translate.pipeline import Translator  # loads CTranslate2: only when there is work
     glossary = load_glossary(*paths)
     cases = [(t, ex) for t in glossary for ex in t.examples]
     if not cases:
         return []
-    translator = Translator(model=model, glossary=glossary, beam_size=beam_size)
+    translator = Translator(model=model, glossary=glossary, options=options)
     segments = translator.translate_sentences([ex.source for _, ex in cases])
     return [judge(t, ex, seg.translation) for (t, ex), seg in zip(cases, segments)]
 
 
 def run(args: argparse.Namespace) -> int:
-    results = run_examples(args.paths, args.model, args.beam)
+    results = run_examples(args.paths, args.model, DecodeOptions.from_args(args))
     failed = [r for r in results if not r.passed]
     if args.json:
         emit_json({"examples": len(results), "failed": len(failed),
@@ -94,7 +95,7 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
     p.add_argument("paths", nargs="+", metavar="PATH", help="glossary files or folders")
     p.add_argument("--model", metavar="DIR",
                    help="CTranslate2 model (default: $KOEN_MODEL, then the default locations)")
-    p.add_argument("--beam", type=int, default=4, help="beam size (4)")
+    DecodeOptions.add_arguments(p)
     p.set_defaults(run=run)
 
 

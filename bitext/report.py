@@ -8,8 +8,8 @@ import json
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
-from glossary.check import TermStatus
-from glossary.segment import AlignedSegment
+from bitext.records import TermStatus
+from bitext.records import AlignedSegment
 
 PROBLEMS = (TermStatus.MISSED, TermStatus.FORBIDDEN)
 
@@ -81,5 +81,8 @@ def render_text(report: TermReport, max_problems: int = 20) -> str:
     return "\n".join(lines)
 
 
-def render_json(report: TermReport) -> str:
-    return json.dumps(report.to_dict(), ensure_ascii=False, indent=2)
+def render_json(report: TermReport, signature: str | None = None) -> str:
+    """The report as JSON; ``signature`` says what produced the translations (corpus runs)."""
+    data = report.to_dict()
+    return json.dumps({"signature": signature, **data} if signature else data,
+                      ensure_ascii=False, indent=2)

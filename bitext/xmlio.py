@@ -11,7 +11,7 @@ import xml.etree.ElementTree as ET
 import defusedxml.ElementTree as DET
 from defusedxml import DefusedXmlException
 
-from glossary.errors import InputError
+from bitext.errors import InputError
 
 XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 XML_SPACE = "{http://www.w3.org/XML/1998/namespace}space"
@@ -69,6 +69,38 @@ def parse_xml(data: bytes, name: str) -> tuple[ET.Element, dict[ET.Element, int]
 def local_name(tag: object) -> str:
     """``{ns}name`` → ``name``; comments and processing instructions (non-str tags) → ``""``."""
     return tag.rsplit("}", 1)[-1] if isinstance(tag, str) else ""
+
+
+# Inline elements whose content is native markup (``<b>``, ``{1}``), not translatable text:
+# their text is skipped, their tails (the text after them) kept.  TMX ``<sub>`` is a
+# sub-flow of such code (an alt attribute, say), so it is skipped as well.
+CODE_ELEMENTS = frozenset({"bpt", "ept", "ph", "it", "ut", "sub"})
+
+
+def inline_text(elem: ET.Element | None) -> str:
+    """Text of a ``<seg>``/``<source>``/``<target>``, with wrapping inline elements' text
+    (``<hi>``, ``<g>``, ``<pc>``, ``<mrk>``), XLIFF 2 ``<cp hex>`` characters, and
+    without the native code inside ``<bpt>``, ``<ph>`` and the like."""
+    if elem is None:
+        return ""
+    parts = [elem.text or ""]
+    for child in elem:
+        local = local_name(child.tag)
+        if local == "cp":
+            try:
+                parts.append(chr(int(child.get("hex", ""), 16)))
+            except ValueError:
+                pass
+        elif local not in CODE_ELEMENTS:
+            parts.append(inline_text(child))
+        parts.append(child.tail or "")
+    return "".join(parts)
+
+
+def is_lang(code: str | None, want: str) -> bool:
+    """``ko-KR`` counts as ``ko``: language tags compare by their primary subtag."""
+    code = (code or "").lower()
+    return code == want or code.startswith(want + "-")
 
 
 # --------------------------------------------------------------------------- writing

@@ -17,6 +17,3 @@ class InputError(Exception):
             where = f"{where}:{self.line}"
         return f"{where}: {self.message}"
 
-
-class GlossaryError(InputError):
-    """A glossary file that cannot be used as it stands."""

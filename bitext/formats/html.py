@@ -1,0 +1,73 @@
+"""HTML: a standalone review page, Korean and English side by side, terms marked by status.
+
+Everything from the texts is HTML-escaped (quotes included): translations are untrusted.
+"""
+from __future__ import annotations
+
+import html
+import re
+from typing import TextIO
+
+from bitext.formats.common import (TOOL, Meta, highlight, paragraphs, source_spans,
+                                   target_spans, term_summary)
+from bitext.records import AlignedSegment, TermStatus
+from bitext.report import summarise
+
+NAME = "html"
+EXTENSIONS = (".html", ".htm")
+_BREAK = re.compile(r"\r\n|\r|\n")
+_CSS = """
+body{font-family:system-ui,sans-serif;margin:2em;line-height:1.5}
+table{border-collapse:collapse;width:100%;margin-bottom:1.5em}
+td,th{border:1px solid #ccc;padding:.3em .5em;vertical-align:top;text-align:left}
+td.n{color:#888;width:2em}td.terms{font-size:.85em;color:#444}
+mark{padding:0 .1em;border-radius:2px}
+mark.applied{background:#c8f7c5}mark.missed{background:#ffd27f}
+mark.forbidden-present{background:#ff9c9c}mark.skipped-by-context{background:#ddd}
+""".strip()
+
+
+def escape(text: str) -> str:
+    """HTML-escape text, quotes included, keeping line breaks visible."""
+    return _BREAK.sub("<br>", html.escape(text, quote=True))
+
+
+def _wrap(text: str, status: TermStatus) -> str:
+    return f'<mark class="{status.value}" title="{status.value}">{text}</mark>'
+
+
+def _summary(segments: list[AlignedSegment]) -> str:
+    report = summarise(segments)
+    counts = ", ".join(f"{report.status[s]} {s.value}" for s in TermStatus)
+    return (f"<p class=\"summary\">{report.segments} segments, {report.found} terms: "
+            f"{escape(counts)}.</p>")
+
+
+def write(segments: list[AlignedSegment], stream: TextIO, meta: Meta) -> None:
+    title = f"Translation {meta.source_lang} → {meta.target_lang}"
+    legend = " ".join(_wrap(s.value, s) for s in TermStatus)
+    src, tgt = escape(meta.source_lang), escape(meta.target_lang)
+    parts = [
+        "<!DOCTYPE html>", f'<html lang="{tgt}">', "<head>",
+        '<meta charset="utf-8">', f"<title>{escape(title)}</title>", f"<style>{_CSS}</style>",
+        "</head>", "<body>", f"<h1>{escape(title)}</h1>",
+        f"<p>{TOOL} {escape(meta.version)}"
+        + (f", glossary {escape(meta.glossary_name)}" if meta.glossary_name else "") + "</p>",
+        _summary(segments), f'<p class="legend">Legend: {legend}</p>',
+    ]
+    for doc, para, segs in paragraphs(segments):
+        where = f"{doc}, paragraph {para}" if doc else f"Paragraph {para}"
+        parts += [f"<h2>{escape(where)}</h2>", "<table>",
+                  f'<tr><th>#</th><th lang="{src}">Korean</th>'
+                  f'<th lang="{tgt}">English</th><th>terms</th></tr>']
+        for seg in segs:
+            ko = highlight(seg.source, source_spans(seg), escape, _wrap)
+            en = highlight(seg.translation, target_spans(seg), escape, _wrap)
+            terms = "<br>".join(_wrap(escape(term_summary(r)), r.status) for r in seg.terms)
+            parts.append(f'<tr><td class="n">{seg.index}</td>'
+                         f'<td lang="{src}">{ko}</td>'
+                         f'<td lang="{tgt}">{en}</td>'
+                         f'<td class="terms">{terms}</td></tr>')
+        parts.append("</table>")
+    parts += ["</body>", "</html>"]
+    stream.write("\n".join(parts) + "\n")

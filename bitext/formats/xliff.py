@@ -1,0 +1,115 @@
+"""XLIFF 2.1 out (a ``<file>`` per document, a ``<unit>`` per paragraph, a ``<segment>`` per
+sentence); XLIFF 2.x and 1.2 in, since vendors still deliver 1.2.
+
+Glossary pairs go in the Glossary module so CAT tools show them; statuses go in
+``<note category="terminology">`` because the module has no place for them.
+"""
+from __future__ import annotations
+
+import xml.etree.ElementTree as ET
+from collections.abc import Callable, Iterator
+from itertools import groupby
+from typing import TextIO
+
+from bitext.errors import InputError
+from bitext.formats.common import BilingualPair, Meta, nfc, paragraphs, term_summary
+from bitext.records import AlignedSegment
+from bitext.xmlio import XML_SPACE, inline_text, is_lang, local_name, serialize, sub
+
+NAME = "xliff"
+EXTENSIONS = (".xlf", ".xliff")
+XLIFF_NS = "urn:oasis:names:tc:xliff:document:2.0"
+XLIFF1_NS = "urn:oasis:names:tc:xliff:document:1.2"
+GLS_NS = "urn:oasis:names:tc:xliff:glossary:2.0"
+ET.register_namespace("", XLIFF_NS)
+ET.register_namespace("gls", GLS_NS)
+
+
+def _x(tag: str) -> str:
+    return f"{{{XLIFF_NS}}}{tag}"
+
+
+def write(segments: list[AlignedSegment], stream: TextIO, meta: Meta) -> None:
+    if not segments:
+        raise ValueError("XLIFF needs at least one segment (a <file> needs a <unit>)")
+    root = ET.Element(_x("xliff"), version="2.1", srcLang=meta.source_lang,
+                      trgLang=meta.target_lang)
+    for f_no, (doc, group) in enumerate(groupby(segments, key=lambda s: s.doc), 1):
+        file = sub(root, _x("file"), id=f"f{f_no}", **({"original": doc} if doc else {}))
+        for u_no, (_, para, segs) in enumerate(paragraphs(group), 1):
+            unit = sub(file, _x("unit"), id=f"u{u_no}", name=f"paragraph {para}")
+            _unit_terms(unit, segs)
+            for seg in segs:
+                s = sub(unit, _x("segment"), id=f"s{seg.index}", state="translated")
+                space = {XML_SPACE: "preserve"}
+                sub(s, _x("source"), seg.source, **space)
+                sub(s, _x("target"), seg.translation, **space)
+    stream.write(serialize(root))
+
+
+def _unit_terms(unit: ET.Element, segs: list[AlignedSegment]) -> None:
+    """Unit content before the segments, in the schema's order: module elements, notes."""
+    records = [(seg, r) for seg in segs for r in seg.terms]
+    pairs = dict.fromkeys((r.source, r.target) for _, r in records)
+    if pairs:
+        glossary = sub(unit, f"{{{GLS_NS}}}glossary")
+        for source, target in pairs:
+            entry = sub(glossary, f"{{{GLS_NS}}}glossEntry")
+            sub(entry, f"{{{GLS_NS}}}term", source, source="glossary")
+            sub(entry, f"{{{GLS_NS}}}translation", target, source="glossary")
+    notes = [(f"s{seg.index}: {term_summary(r)}", "terminology") for seg, r in records]
+    notes += [(f"s{seg.index}: {n}", "warning") for seg in segs for n in seg.notes]
+    if notes:
+        holder = sub(unit, _x("notes"))
+        for n_no, (text, category) in enumerate(notes, 1):
+            sub(holder, _x("note"), text, id=f"n{n_no}", category=category)
+
+
+# --------------------------------------------------------------------------- reading
+
+Units = Iterator[tuple[ET.Element | None, ET.Element | None, ET.Element]]
+
+
+def read(root: ET.Element, lines: dict[ET.Element, int], name: str, source_lang: str,
+         target_lang: str) -> list[BilingualPair]:
+    """XLIFF 2.x segments or XLIFF 1.2 trans-units; a file going en→ko is read swapped."""
+    if local_name(root.tag) != "xliff":
+        raise InputError(f"not XLIFF: the root element is <{local_name(root.tag)}>", name,
+                         lines.get(root))
+    ns = root.tag[1:].split("}")[0] if root.tag.startswith("{") else ""
+    v2 = ns == XLIFF_NS or (root.get("version", "").startswith("2") and ns != XLIFF1_NS)
+    q: Callable[[str], str] = (lambda t: f"{{{ns}}}{t}") if ns else (lambda t: t)
+    pairs = []
+    for file in root.iter(q("file")):
+        langs = ((root.get("srcLang"), root.get("trgLang")) if v2 else
+                 (file.get("source-language"), file.get("target-language")))
+        swap = is_lang(langs[0], target_lang) and is_lang(langs[1], source_lang)
+        doc = file.get("original") or ""
+        units = _segments_v2(file, q) if v2 else _segments_v1(file, q)
+        for src, tgt, elem in units:
+            if swap:
+                src, tgt = tgt, src
+            pairs.append(BilingualPair(nfc(inline_text(src)), nfc(inline_text(tgt)),
+                                       lines.get(elem), doc))
+    return pairs
+
+
+def _segments_v2(file: ET.Element, q: Callable[[str], str]) -> Units:
+    """(source, target, element for the line) per ``<segment>``; ``<ignorable>`` skipped."""
+    for seg in file.iter(q("segment")):
+        yield seg.find(q("source")), seg.find(q("target")), seg
+
+
+def _segments_v1(file: ET.Element, q: Callable[[str], str]) -> Units:
+    """Per ``<trans-unit>``; when it has ``<seg-source>``, per ``<mrk mtype="seg">``."""
+    for tu in file.iter(q("trans-unit")):
+        seg_source, target = tu.find(q("seg-source")), tu.find(q("target"))
+        marks = [] if seg_source is None else [
+            m for m in seg_source.iter(q("mrk")) if m.get("mtype") == "seg"]
+        if not marks:
+            yield tu.find(q("source")), target, tu
+            continue
+        targets = {} if target is None else {
+            m.get("mid"): m for m in target.iter(q("mrk")) if m.get("mtype") == "seg"}
+        for mrk in marks:
+            yield mrk, targets.get(mrk.get("mid")), tu
