@@ -40,8 +40,9 @@ def tiny_argos_zip(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture(scope="session")
 def shared_model() -> Path:
-    """The real model shared next to the checkout, for integration tests only."""
-    path = Path(__file__).resolve().parents[1].parent / "shared/models/ko-en-small"
-    if not path.exists():
-        pytest.skip("../shared/models/ko-en-small not found: integration test needs the real model (see README)")
+    """The bundled real model, for integration tests only."""
+    path = Path(__file__).resolve().parents[1] / "resources/models/ko-en-small"
+    if not (path / "model.bin").exists():
+        pytest.skip("resources/models/ko-en-small/model.bin not found: integration test needs "
+                    "the bundled model (see README)")
     return path

@@ -225,3 +225,28 @@ def test_shared_model_small_corpus(shared_model, tmp_path):
     assert all(r.split("\t")[2].strip() for r in rows)
     report = json.loads((out / "terms.json").read_text(encoding="utf-8"))
     assert report["status"]["applied"] > 0
+
+
+def test_an_edited_glossary_at_the_same_path_is_not_reused(corpus, tiny_model, reference,
+                                                         tmp_path):
+    """The resume key hashes the glossary's contents, not its path."""
+    import shutil
+
+    glossary = tmp_path / "g.yaml"
+    shutil.copy(sorted(GLOSSARY.glob("*.yaml"))[0], glossary)
+    out = tmp_path / "out"
+    first = run_corpus([corpus], out, settings(tiny_model, glossary=[str(glossary)]),
+                       progress=False, log=lambda m: None)
+    assert first.reused_shards == 0
+    again = run_corpus([corpus], out, settings(tiny_model, glossary=[str(glossary)]),
+                       progress=False, log=lambda m: None)
+    assert again.reused_shards == again.shards
+    glossary.write_text(glossary.read_text(encoding="utf-8") + "\n# reviewed\n",
+                        encoding="utf-8")
+    edited = run_corpus([corpus], out, settings(tiny_model, glossary=[str(glossary)]),
+                        progress=False, log=lambda m: None)
+    assert edited.reused_shards == 0
+    signature = json.loads((out / "terms.json").read_text(encoding="utf-8"))["signature"]
+    assert "glossary:" in signature and "beam:2" in signature and "steps:hint+rerank+prefix" \
+        in signature
+    assert 'type="x-signature"' in (out / "corpus.tmx").read_text(encoding="utf-8")

@@ -293,3 +293,12 @@ def test_console_entry_point_smoke(tmp_path):
                            str(LINT / "g002-duplicate.yaml")], cwd=ROOT, capture_output=True,
                           text=True)
     assert done.returncode == 1 and ": G002: " in done.stdout
+
+
+def test_glossary_lint_through_the_installed_script_does_not_load_the_engine():
+    """The script's module registers ``glossary test`` but must not import CTranslate2."""
+    code = ("import sys; from translate.glossary_cli import main; "
+            f"code = main(['lint', {str(CURATED)!r}]); "
+            "sys.exit(10 if 'ctranslate2' in sys.modules else code)")
+    assert subprocess.run([sys.executable, "-c", code], cwd=ROOT,
+                          capture_output=True).returncode == 0

@@ -3,7 +3,8 @@ import pytest
 
 from glossary import Context, Glossary, Term, TermStatus
 from translate import Engine, Translator
-from translate.enforce import DecodeOptions, enforce
+from translate.enforce import enforce
+from translate.options import DecodeOptions
 
 TERMS = [
     Term("공감지능", "Affectionate Intelligence", variants=("공감 지능",)),
@@ -151,3 +152,16 @@ def test_continuation_must_start_a_word_and_keep_the_sentence():
         scores=[-0.1, -0.5, -2.0])
     assert pick_continuation(result, 1, before_len=4) == 2   # "." would drop the sentence
     assert pick_continuation(result, 1, before_len=2) == 1   # short sentence: best that fits
+
+
+def test_an_engine_is_freed_once_unused(tiny_model):
+    """Its piece cache belongs to the instance; a class-level cache kept every engine alive."""
+    import gc
+    import weakref
+
+    engine = Engine.load(tiny_model)
+    engine.target_pieces("vehicle components")
+    ref = weakref.ref(engine)
+    del engine
+    gc.collect()
+    assert ref() is None
