@@ -56,8 +56,9 @@ def atomic_open(path: str | os.PathLike, mode: str = "w", encoding: str | None =
     except OSError as e:
         raise InputError(f"cannot write here: {e.strerror or e}", str(path)) from None
     try:
-        with os.fdopen(fd, mode, **({} if binary else {"encoding": encoding,
-                                                        "newline": newline})) as f:
+        f: IO
+        with (os.fdopen(fd, mode) if binary else
+              os.fdopen(fd, mode, encoding=encoding, newline=newline)) as f:
             yield f
             f.flush()
             os.fsync(f.fileno())

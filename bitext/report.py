@@ -8,8 +8,7 @@ import json
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
-from bitext.records import TermStatus
-from bitext.records import AlignedSegment
+from bitext.records import AlignedSegment, TermRecord, TermStatus
 
 PROBLEMS = (TermStatus.MISSED, TermStatus.FORBIDDEN)
 
@@ -20,7 +19,7 @@ class TermReport:
     status: Counter = field(default_factory=Counter)        # status -> count
     strategy: Counter = field(default_factory=Counter)      # strategy -> count (applied only)
     per_term: dict = field(default_factory=lambda: defaultdict(Counter))
-    problems: list[tuple[AlignedSegment, object]] = field(default_factory=list)
+    problems: list[tuple[AlignedSegment, TermRecord]] = field(default_factory=list)
 
     @property
     def found(self) -> int:

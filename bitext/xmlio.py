@@ -31,6 +31,7 @@ class _LineTarget:
 
     def start(self, tag: str, attrs: dict) -> ET.Element:
         elem = self.builder.start(tag, attrs)
+        assert self.parser is not None, "parse_xml sets the parser before feeding"
         self.lines[elem] = self.parser.parser.CurrentLineNumber
         return elem
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 import os
 from functools import lru_cache
 from pathlib import Path
+from collections.abc import Sequence
 from typing import Any
 
 import ctranslate2
@@ -59,7 +60,7 @@ class Engine:
     def source_pieces(self, text: str) -> list[str]:
         return self.sp_source.encode(text, out_type=str)
 
-    def source_tokens(self, pieces: list[str], hints: list[list[str]] = ()) -> list[str]:
+    def source_tokens(self, pieces: list[str], hints: Sequence[list[str]] = ()) -> list[str]:
         """What the encoder reads: pieces, then ``<sep> term`` per hint, then ``</s>``."""
         tokens = list(pieces)
         if hints and self.hint_separator:

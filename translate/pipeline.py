@@ -27,7 +27,7 @@ def as_glossary(glossary: Glossary | str | os.PathLike | list | None) -> Glossar
         return glossary
     if isinstance(glossary, (list, tuple)):
         return load_glossary(*glossary)
-    return load_glossary(glossary)
+    return load_glossary(os.fspath(glossary))
 
 
 class Translator:

@@ -59,7 +59,7 @@ def segment_text(text: str, doc: str = "", max_chars: int = MAX_CHARS) -> list[S
             paragraph, in_paragraph = paragraph + 1, True
         for sentence in split_sentences(line):
             parts = cut_long(sentence, max_chars)
-            notes = ()
+            notes: tuple[str, ...] = ()
             if len(parts) > 1:
                 notes = (f"sentence of {len(sentence)} characters split into {len(parts)} "
                          f"parts of at most {max_chars}",)

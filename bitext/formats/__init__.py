@@ -13,7 +13,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from types import ModuleType
-from typing import TextIO
+from typing import Any, TextIO
 
 from bitext.errors import InputError
 from bitext.files import STDIO, atomic_open, decode, read_bytes
@@ -35,7 +35,7 @@ class Format:
     writer: Writer
     module: ModuleType
 
-    def write(self, segments: list[AlignedSegment], stream: TextIO, **meta: str | None) -> None:
+    def write(self, segments: list[AlignedSegment], stream: TextIO, **meta: Any) -> None:
         """Write to an open stream; ``meta`` are :class:`Meta` fields (a typo is a TypeError)."""
         self.writer(segments, stream, Meta(**meta))
 
@@ -89,12 +89,12 @@ def format_for(path: str, explicit: str | None = None) -> str:
 
 
 def write_segments(segments: list[AlignedSegment], path: str, fmt: str | None = None,
-                   **meta: str | None) -> None:
+                   **meta: Any) -> None:
     """Write ``segments`` to ``path`` (``-`` = stdout) atomically in ``fmt`` (or inferred)."""
     writer = FORMATS[format_for(path, fmt)]
     Meta(**meta)                 # a bad keyword fails before the old file is at risk
     with atomic_open(path, "w", encoding="utf-8") as stream:
-        writer.write(segments, stream, **meta)
+        writer.write(segments, stream, **meta)  # type: ignore[arg-type]  # text mode
 
 
 def read_bilingual(path: str | os.PathLike, fmt: str | None = None, *,

@@ -30,7 +30,7 @@ def _model_arg(model):
 
 def translate_dataset(ds, *, model=None, glossary=None, workers: int | None = None,
                       threads: int = 1, device: str = "cpu", gpus_per_worker: float = 1.0,
-                      batch_size: int = CHUNK, fail_shard: str | None = None,
+                      batch_size: int | None = CHUNK, fail_shard: str | None = None,
                       options: DecodeOptions | None = None):
     """Translate the ``source`` column of ``ds`` with a pool of ``workers`` model actors.
 

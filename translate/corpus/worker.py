@@ -57,8 +57,8 @@ class ShardWorker:
 
         rows = batch.to_pylist()
         out: list[dict] = []
-        for shard, group in groupby(rows, key=lambda r: r.get("shard")):
-            group = list(group)
+        for shard, members in groupby(rows, key=lambda r: r.get("shard")):
+            group = list(members)
             if shard is not None and shard == self.fail_shard:
                 raise RuntimeError(f"test hook {FAIL_SHARD_ENV}: failing on shard {shard}")
             out += translate_rows(self.translator, group)
