@@ -140,18 +140,24 @@ def test_near_miss_finds_a_garbled_attempt_and_prefers_the_terms_length():
     assert near_miss(Job("", [], [], hypothesis=["▁The", "▁BVAC", "▁unit"]), "HVAC") == (1, 2)
 
 
-def test_continuation_must_start_a_word_and_keep_the_sentence():
-    from types import SimpleNamespace
-
-    from translate.enforce import pick_continuation, starts_word
+def test_candidates_are_chosen_by_terms_then_lost_content_then_model_score():
+    from translate.enforce import Candidate, Job, choose, flaws, starts_word
 
     assert starts_word(["▁HVAC", "▁unit"], 1) and starts_word(["▁HVAC", ","], 1)
     assert starts_word(["▁HVAC"], 1) and not starts_word(["▁HVAC", "s"], 1)
-    result = SimpleNamespace(
-        hypotheses=[["▁HVAC", "nc"], ["▁HVAC", "."], ["▁HVAC", "▁is", "▁new", "."]],
-        scores=[-0.1, -0.5, -2.0])
-    assert pick_continuation(result, 1, before_len=4) == 2   # "." would drop the sentence
-    assert pick_continuation(result, 1, before_len=2) == 1   # short sentence: best that fits
+    whole = Candidate([], None, "", unmet=0, flaws=0, score=-2.4)
+    likelier_but_short = Candidate([], None, "", unmet=0, flaws=1, score=-1.9)
+    misses_a_term = Candidate([], None, "", unmet=1, flaws=0, score=-0.5)
+    assert choose([likelier_but_short, misses_a_term, whole]) == 2
+    assert choose([misses_a_term, likelier_but_short]) == 1    # the term is never traded
+    assert choose([whole, Candidate([], None, "", 0, 0, score=-2.0)]) == 1
+
+    job = Job("회사는 공감 지능으로 경쟁사와 차별화를 꾀한다.", [], [])
+    draft = "The company is differentiated from its competitors with Affectionate Intelligence."
+    assert flaws(job, "Affectionate Intelligence.", draft) == 1                    # lost half
+    assert flaws(job, "It makes customers daily daily daily life better.", "x") == 1  # loop
+    assert flaws(job, 'He said, "The Affectionate Intelligence.', "x") == 1       # open quote
+    assert flaws(job, draft, draft) == 0
 
 
 def test_an_engine_is_freed_once_unused(tiny_model):

@@ -14,18 +14,20 @@ sentence more fluent. String replacement after the fact is never used.
 """
 from __future__ import annotations
 
-from collections import defaultdict
+import re
+from collections import Counter, defaultdict
 from dataclasses import dataclass, field, replace
 from difflib import SequenceMatcher
 
 from bitext.records import TermRecord, TermStatus
-from glossary.check import check_segment
+from glossary.check import check_segment, find_rendering
 from glossary.match import TermMatch
 from translate.engine import Engine
 from translate.english import fix_around
 from translate.options import DecodeOptions
 
 PREFIX_ALTERNATIVES = 4  # next-token alternatives after a forced term, to find a word start
+MAX_PLACES = 2           # places tried for a forced term (a garbled attempt, attention)
 LENGTH_KEPT = 0.7        # a repaired sentence should keep this share of its length
 NEAR_MISS = 0.6          # similarity at which a span counts as a garbled try at the term
 SAME_LENGTH_BONUS = 0.05  # "public intelligence" over "intelligence" for a two-word term
@@ -39,10 +41,12 @@ class Job:
     matches: list[TermMatch]
     pieces: list[str]                              # source pieces, no hints, no </s>
     hints: list[list[str]] = field(default_factory=list)
+    hint_targets: list[str] = field(default_factory=list)   # the target each hint spells
     suppress: tuple[tuple[str, ...], ...] = ()     # forbidden renderings, as target pieces
     hypothesis: list[str] = field(default_factory=list)
     attention: list[list[float]] | None = None
     text: str = ""
+    draft: str = ""                                # the first pass's top hypothesis
     strategy: dict[int, str] = field(default_factory=dict)   # match index -> step
     locked: int = 0                                # target pieces fixed by a prefix
     records: list[TermRecord] = field(default_factory=list)  # the final check, with steps
@@ -71,18 +75,20 @@ def prepare(engine: Engine, source: str, matches: list[TermMatch],
     job = Job(source, matches, engine.source_pieces(source))
     active = [matches[i] for i in job.active]
     if "hint" in options.strategies and engine.hint_separator:
-        targets = dict.fromkeys(m.term.target for m in active)
-        job.hints = [engine.target_pieces(t) for t in targets]
+        job.hint_targets = list(dict.fromkeys(m.term.target for m in active))
+        job.hints = [engine.target_pieces(t) for t in job.hint_targets]
     job.suppress = forbidden_pieces(engine, sorted({f for m in active for f in m.term.forbidden}))
     return job
 
 
 def _decode(engine: Engine, jobs: list[Job], options: DecodeOptions, *,
-            prefixes: list[list[str]] | None = None, hypotheses: int = 1) -> list:
+            prefixes: list[list[str]] | None = None, hypotheses: int = 1,
+            alternatives: bool = False) -> list:
     """Decode jobs, grouped so that each group shares its suppress list (a per-call option).
 
-    With prefixes, ``return_alternatives`` gives the best continuations that each start with
-    a different next token, so the caller can pick one that does not glue onto the term.
+    With prefixes, ``alternatives`` asks for ``return_alternatives``: the best continuations
+    that each start with a different next token, continued greedily; otherwise a beam
+    search continues from the prefix.
     """
     groups: dict[tuple, list[int]] = defaultdict(list)
     for i, job in enumerate(jobs):
@@ -90,11 +96,8 @@ def _decode(engine: Engine, jobs: list[Job], options: DecodeOptions, *,
     results: list = [None] * len(jobs)
     for (suppress, has_terms), members in groups.items():
         n = hypotheses if has_terms else 1  # alternatives only matter where terms are checked
-        kwargs = dict(
-            # after a forced term the alternatives give the breadth; continuing each greedily
-            # measured the same chrF as beam 4 on the term test set, and a quarter faster
-            beam_size=1 if prefixes is not None and n > 1 else max(options.beam_size, n),
-            num_hypotheses=n,
+        kwargs: dict = dict(
+            beam_size=1 if alternatives else max(options.beam_size, n), num_hypotheses=n,
             max_batch_size=options.max_batch_size, return_scores=True,
             return_attention=has_terms, max_decoding_length=options.max_decoding_length,
             length_penalty=options.length_penalty,
@@ -103,33 +106,121 @@ def _decode(engine: Engine, jobs: list[Job], options: DecodeOptions, *,
             kwargs["suppress_sequences"] = [list(s) for s in suppress]
         if prefixes is not None:
             kwargs["target_prefix"] = [prefixes[i] for i in members]
-            kwargs["return_alternatives"] = hypotheses > 1
+            kwargs["return_alternatives"] = alternatives
         sources = [engine.source_tokens(jobs[i].pieces, jobs[i].hints) for i in members]
         for i, result in zip(members, engine.translate_batch(sources, **kwargs)):
             results[i] = result
     return results
 
 
+@dataclass
+class Candidate:
+    """A complete hypothesis for one job, with what the choice between candidates weighs."""
+
+    pieces: list[str]
+    attention: list[list[float]] | None
+    text: str
+    unmet: int          # applicable terms it misses or renders forbidden
+    flaws: int          # QA problems that lose content (see :func:`flaws`)
+    score: float = 0.0  # model score (mean log-probability per piece), filled in when needed
+
+    @property
+    def key(self) -> tuple[int, int, float]:
+        return self.unmet, self.flaws, -self.score
+
+
+def choose(candidates: list[Candidate]) -> int:
+    """Index of the candidate to keep: terms first, then no lost content, then model score.
+
+    A term is never traded for content (the guarantee), but among candidates that meet the
+    same terms the one that keeps the sentence wins over a likelier one that drops or loops.
+    """
+    return min(range(len(candidates)), key=lambda k: (candidates[k].key, k))
+
+
+def candidate(engine: Engine, job: Job, pieces: list[str], attention, draft: str
+              ) -> Candidate:
+    text = engine.detokenize(pieces)
+    return Candidate(pieces, attention, text, len(job.unmet(text)), flaws(job, text, draft))
+
+
+def _best(engine: Engine, job: Job, result) -> tuple[int, Candidate]:
+    """The result's hypothesis to keep; alternatives are looked at only when the top one
+    misses a term or loses content (detokenising and checking them costs time)."""
+    def cand(k: int) -> Candidate:
+        return candidate(engine, job, result.hypotheses[k],
+                         result.attention[k] if result.attention else None, job.draft)
+
+    cands = [cand(0)]
+    if job.active and cands[0].key[:2] != (0, 0):
+        cands += [cand(k) for k in range(1, len(result.hypotheses))]
+    best = choose(cands)
+    return best, cands[best]
+
+
+def _keep(job: Job, chosen: Candidate) -> None:
+    job.hypothesis, job.text, job.attention = chosen.pieces, chosen.text, chosen.attention
+
+
 def first_pass(engine: Engine, jobs: list[Job], options: DecodeOptions) -> None:
-    """Decode once with hints; keep the alternative that meets most terms (then best score)."""
-    rerank = "rerank" in options.strategies
-    n = max(1, options.num_hypotheses) if rerank else 1
+    """Decode once with hints; keep the alternative that meets most terms and loses least.
+
+    A hint sometimes makes the model copy its term twice ("Affectionate Intelligence is
+    Affectionate Intelligence"); those sentences are decoded again without that hint and
+    the better of the two kept.
+    """
+    n = max(1, options.num_hypotheses) if "rerank" in options.strategies else 1
+    reranked: dict[int, bool] = {}
     for job, result in zip(jobs, _decode(engine, jobs, options, hypotheses=n)):
-        texts = [engine.detokenize(result.hypotheses[0])]
-        unmet = [job.unmet(texts[0]) if job.active else []]
-        if unmet[0]:  # only then are the alternatives worth detokenising and checking
-            texts += [engine.detokenize(h) for h in result.hypotheses[1:]]
-            unmet += [job.unmet(t) for t in texts[1:]]
-        best = min(range(len(texts)), key=lambda k: (len(unmet[k]), k))
-        job.hypothesis, job.text = result.hypotheses[best], texts[best]
-        job.attention = result.attention[best] if result.attention else None
+        job.draft = engine.detokenize(result.hypotheses[0])
+        best, chosen = _best(engine, job, result)
+        _keep(job, chosen)
+        reranked[id(job)] = best > 0
+    copied = [job for job in jobs if job.hints and _copied_terms(job, job.text)]
+    saved = [(job.hints, job.hint_targets) for job in copied]
+    for job in copied:
+        twice = _copied_terms(job, job.text)
+        job.hints = [h for h, t in zip(job.hints, job.hint_targets) if t not in twice]
+        job.hint_targets = [t for t in job.hint_targets if t not in twice]
+    for job, (hints, targets), result in zip(copied, saved,
+                                             _decode(engine, copied, options, hypotheses=n)):
+        current = candidate(engine, job, job.hypothesis, job.attention, job.draft)
+        best, chosen = _best(engine, job, result)
+        if current.key <= chosen.key:
+            job.hints, job.hint_targets = hints, targets
+        else:
+            _keep(job, chosen)
+            reranked[id(job)] = best > 0
+    for job in jobs:
+        unmet, draft_unmet = job.unmet(), job.unmet(job.draft)
         for i in job.active:
-            if i in unmet[best]:
-                continue
-            if best and i in unmet[0]:
-                job.strategy[i] = "rerank"
-            else:
-                job.strategy[i] = "hint" if job.hints else "model"
+            if i not in unmet:
+                job.strategy[i] = ("rerank" if reranked[id(job)] and i in draft_unmet
+                                   else "hint" if job.hints else "model")
+
+
+def _copied_terms(job: Job, text: str) -> set[str]:
+    """Targets rendered more often than the source has the term (a hint copied twice)."""
+    wanted = Counter(job.matches[i].term.target for i in job.active)
+    return {t for t, n in wanted.items() if len(find_rendering(t, text)) > n}
+
+
+_LOOP = re.compile(r"\b(\w+(?:\W+\w+){0,2})(?:\W+\1\b)+", re.IGNORECASE)
+
+
+def flaws(job: Job, text: str, draft: str) -> int:
+    """QA problems a candidate may have that mean lost content, counted.
+
+    Much shorter than the unconstrained draft; a word or phrase looping ("Iran Iran",
+    "daily daily daily"); a term copied more often than the source has it; a quotation
+    opened and not closed. Used only to choose between candidates that meet the same terms.
+    """
+    count = int(len(text) < LENGTH_KEPT * len(draft))
+    count += sum(1 for m in _LOOP.finditer(text) if len(m.group(1)) > 2
+                 and not _LOOP.search(job.source))
+    count += len(_copied_terms(job, text))
+    count += int(text.count('"') % 2 == 1 and job.source.count('"') % 2 == 0)
+    return count
 
 
 def source_span(engine: Engine, job: Job, match: TermMatch) -> range:
@@ -161,16 +252,13 @@ def near_miss(job: Job, target: str) -> tuple[int, int] | None:
     return span
 
 
-def rendering_start(engine: Engine, job: Job, match: TermMatch) -> int:
-    """Target position where the model began rendering the term.
+def attention_start(engine: Engine, job: Job, match: TermMatch) -> int:
+    """Target position where the model began rendering the term, by attention.
 
-    A near-miss of the target wins; otherwise the peak of attention mass on the term's
-    source pieces marks its rendering and we walk back while the mass stays high to find
-    where that rendering starts. Without attention the place is proportional to the source.
+    The peak of attention mass on the term's source pieces marks its rendering and we walk
+    back while the mass stays high to find where that rendering starts. Without attention
+    (some model families return none) the place is proportional to the source.
     """
-    attempt = near_miss(job, match.term.target)
-    if attempt is not None:
-        return attempt[0]
     n = len(job.hypothesis)
     if not job.attention or n == 0:
         return max(job.locked, round(n * match.start / max(1, len(job.source))))
@@ -189,6 +277,17 @@ def rendering_start(engine: Engine, job: Job, match: TermMatch) -> int:
     return start
 
 
+def placements(engine: Engine, job: Job, match: TermMatch) -> list[int]:
+    """Where the forced term may go, best guess first; each place is tried.
+
+    A garbled attempt at the target wins (forcing the term anywhere else would leave both
+    in the sentence); the attention estimate is the second place, or the only one.
+    """
+    attempt = near_miss(job, match.term.target)
+    places = ([attempt[0]] if attempt else []) + [attention_start(engine, job, match)]
+    return list(dict.fromkeys(places))[:MAX_PLACES]
+
+
 def starts_word(pieces: list[str], at: int) -> bool:
     """True if the piece at ``at`` begins a new word (or punctuation, or the sentence ends)."""
     if at >= len(pieces):
@@ -197,61 +296,78 @@ def starts_word(pieces: list[str], at: int) -> bool:
     return piece.startswith("▁") or not piece[:1].isalnum()
 
 
-def pick_continuation(result, prefix_len: int, before_len: int) -> int:
-    """Best-scored alternative that starts a new word after the term and keeps the sentence.
-
-    Weak models often end right after a forced term ("Affectionate Intelligence."); the
-    term was to replace a rendering, not the rest of the sentence, so alternatives that keep
-    most of the earlier length are preferred.
-    """
-    hyps = result.hypotheses
-    fits = [k for k, h in enumerate(hyps) if starts_word(h, prefix_len)] or [0]
-    whole = [k for k in fits if len(hyps[k]) >= LENGTH_KEPT * before_len] or fits
-    return max(whole, key=lambda k: result.scores[k])
-
-
 def prefix_repair(engine: Engine, jobs: list[Job], options: DecodeOptions) -> None:
     """Round by round, force the leftmost missing term of each sentence via target_prefix.
 
-    A forced prefix may cut off a term the model had produced later in the sentence, so a
-    sentence gets up to two rounds per term; what is still missing after that is reported.
+    Each place the term may go is tried; from each, a beam search and the greedy
+    alternatives continue the sentence, and the candidate that meets the terms, loses no
+    content and has the best model score (``score_batch``) is kept. A forced prefix may cut
+    off a term the model had produced later in the sentence, so a sentence gets up to two
+    rounds per term; what is still missing after that is reported.
     """
     pending = [(j, unmet) for j in jobs if j.active and (unmet := j.unmet())]
     for _ in range(2 * max((len(j.active) for j, _ in pending), default=0)):
         if not pending:
             break
-        prefixes, chosen = [], []
+        tries: list[tuple[Job, int, list[str]]] = []
         for job, missing in pending:
-            placed = sorted((rendering_start(engine, job, job.matches[i]), i) for i in missing)
-            at, index = placed[0]
-            prefix = job.hypothesis[:at] + engine.target_pieces(job.matches[index].term.target)
-            prefixes.append(prefix)
-            chosen.append(index)
+            places, index = min((placements(engine, job, job.matches[i]), i) for i in missing)
+            term = engine.target_pieces(job.matches[index].term.target)
+            tries += [(job, index, job.hypothesis[:at] + term) for at in places]
             if job.hints:  # a term already in the prefix needs no hint: it only invites a copy
-                job.hints = [engine.target_pieces(t) for t in dict.fromkeys(
-                    job.matches[i].term.target for i in missing if i != index)]
-        jobs_now = [job for job, _ in pending]
-        results = _decode(engine, jobs_now, options, prefixes=prefixes,
-                          hypotheses=PREFIX_ALTERNATIVES)
-        glued = [k for k, (prefix, result) in enumerate(zip(prefixes, results))
-                 if not any(starts_word(h, len(prefix)) for h in result.hypotheses)]
-        if glued:  # every alternative glues onto the term ("HVACurity"): a plain beam search
-            # from the same prefix often starts a new word where the alternatives do not
-            again = _decode(engine, [jobs_now[k] for k in glued], options,
-                            prefixes=[prefixes[k] for k in glued])
-            for k, result in zip(glued, again):
-                results[k] = result
-        for job, prefix, index, result in zip(jobs_now, prefixes, chosen, results):
-            best = pick_continuation(result, len(prefix), len(job.hypothesis))
-            job.hypothesis = result.hypotheses[best]
-            job.attention = result.attention[best] if result.attention else None
-            job.text = engine.detokenize(job.hypothesis)
-            job.locked = len(prefix)
+                job.hint_targets = list(dict.fromkeys(
+                    job.matches[i].term.target for i in missing if i != index))
+                job.hints = [engine.target_pieces(t) for t in job.hint_targets]
+        try_jobs, prefixes = [t[0] for t in tries], [t[2] for t in tries]
+        results = [_decode(engine, try_jobs, options, prefixes=prefixes,
+                           hypotheses=options.beam_size)]
+        if PREFIX_ALTERNATIVES:
+            results.append(_decode(engine, try_jobs, options, prefixes=prefixes,
+                                   hypotheses=PREFIX_ALTERNATIVES, alternatives=True))
+        found: dict[int, list[tuple[Candidate, int, int]]] = defaultdict(list)
+        glued: dict[int, list[tuple[Candidate, int, int]]] = defaultdict(list)
+        for t, (job, index, prefix) in enumerate(tries):
+            for result in (r[t] for r in results):
+                for k, pieces in enumerate(result.hypotheses):
+                    attention = result.attention[k] if result.attention else None
+                    # a continuation glued onto the term ("HVACurity") only if nothing else
+                    into = found if starts_word(pieces, len(prefix)) else glued
+                    into[id(job)].append((candidate(engine, job, pieces, attention,
+                                                    job.draft), index, len(prefix)))
+        for job, _ in pending:
+            found[id(job)] = found[id(job)] or glued[id(job)]
+        _score(engine, [(job, found[id(job)]) for job, _ in pending], options)
+        for job, _ in pending:
+            cands = found[id(job)]
+            chosen, index, locked = cands[choose([c for c, _, _ in cands])]
+            _keep(job, chosen)
+            job.locked = locked
             job.strategy[index] = "prefix"
-        pending = [(j, unmet) for j in jobs_now if (unmet := j.unmet())]
+        pending = [(j, unmet) for j, _ in pending if (unmet := j.unmet())]
     for job in jobs:  # met as a side effect of a prefixed decode
+        unmet = job.unmet() if job.active else []
         for i in job.active:
-            job.strategy.setdefault(i, "prefix")
+            if i not in unmet:
+                job.strategy.setdefault(i, "prefix")
+
+
+def _score(engine: Engine, groups: list[tuple[Job, list]], options: DecodeOptions) -> None:
+    """Model scores for the candidates that tie on terms and flaws (the rest cannot win).
+
+    Scored against the source without hints: the question is how likely the sentence is
+    as a translation, not how faithfully it copies a hint.
+    """
+    todo: list[tuple[Candidate, list[str]]] = []
+    for job, cands in groups:
+        if len(cands) > 1:
+            top = min(c.key[:2] for c, _, _ in cands)
+            source = engine.source_tokens(job.pieces)
+            todo += [(c, source) for c, _, _ in cands if c.key[:2] == top]
+    if todo:
+        scores = engine.score_batch([s for _, s in todo], [c.pieces for c, _ in todo],
+                                    options.max_batch_size)
+        for (c, _), score in zip(todo, scores):
+            c.score = score
 
 
 def polish(job: Job) -> str:

@@ -81,8 +81,18 @@ class Engine:
         return self._detok.detokenize(text.split()) if text else text
 
     # --- decoding ----------------------------------------------------------------------
-    def translate_batch(self, sources: list[list[str]], **options) -> list:
+    def translate_batch(self, sources: list[list[str]], **options: Any) -> list:
         return self.translator.translate_batch(sources, **options)
+
+    def score_batch(self, sources: list[list[str]], targets: list[list[str]],
+                    max_batch_size: int = 32) -> list[float]:
+        """Mean log-probability per target piece (``</s>`` included) of complete translations.
+
+        One number comparable across hypotheses of any length or origin (beam, alternatives,
+        forced prefixes), which the scores returned by ``translate_batch`` are not.
+        """
+        results = self.translator.score_batch(sources, targets, max_batch_size=max_batch_size)
+        return [sum(r.log_probs) / max(1, len(r.log_probs)) for r in results]
 
     def translate_plain(self, texts: list[str], options: DecodeOptions | None = None,
                         **changes: Any) -> list[str]:
