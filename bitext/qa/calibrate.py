@@ -168,7 +168,9 @@ def main(argv: list[str] | None = None) -> int:
         print(f"held-out news test flagged: {flag_rate(model, test):.2%} of {len(test)}")
     if not args.dry_run:
         tmp = args.out.with_suffix(".tmp")
-        tmp.write_text(json.dumps(model.to_dict(), indent=2) + "\n", encoding="utf-8")
+        values = {k: round(v, 4) if isinstance(v, float) else v
+                  for k, v in model.to_dict().items()}
+        tmp.write_text(json.dumps(values, indent=2) + "\n", encoding="utf-8")
         tmp.replace(args.out)
         print(f"wrote {args.out}")
     return 0

@@ -53,7 +53,7 @@ class LengthModel:
     spread: float
     error_margin: float = 0.35
     min_expected: float = 12.0       # below this (a word or two) length says nothing
-    draft_ratio: float = 0.6         # shorter than this share of the unconstrained draft
+    draft_ratio: float = 0.7         # shorter than this share of the unconstrained draft
     fitted: dict = field(default_factory=dict, compare=False)   # what calibrate saw
 
     def expected(self, source: str) -> float:

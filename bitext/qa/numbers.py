@@ -8,8 +8,9 @@ What is read, and why:
 
 - Korean, *required*: every number that starts with a digit, with the units 십 백 천 만 억 조
   that follow it (12조3천억, 1억1천만, 7000억, 1만2000, 3.5조); 여 after it marks an
-  approximation (50여명). A value of exactly 1 is not required: 1명, 1년, 1위 become "a person",
-  "a year", "top" as often as "one". 제N조 is article N, not N trillion.
+  approximation (50여명). A digit 1 on its own is not read: 1명, 1년, 1위 become "a person",
+  "a year", "top" as often as "one". 제N조 is article N, not N trillion, and a bare N조 may be
+  either (헌법 9조), so "nine" meets it as well as "9 trillion".
 - Korean, *optional*: native number words before a counter (두 명, 세 가지, 열 번째, 스무 살).
   English renders them idiomatically ("twice", "both", "a couple", "first"), so a missing one is
   only a warning, and 한/첫 (one/first) are not read at all. Sino-Korean words written in Hangul
@@ -17,7 +18,8 @@ What is read, and why:
   일, 이, 삼, 사 … are also ordinary syllables (이 "this", 사 "company").
 - English: digits (1,000; 3.5; 1990s; 3rd), scale words after them (1.5 million, $2bn),
   number words (ten, twenty-five, two hundred thousand, a million), ordinals (third),
-  multipliers (tenfold, twice, double), and month names (March = 3), so 3월 5일 meets "March 5".
+  multipliers (tenfold, twice, double), Roman numerals (World War II), and month names
+  (March = 3), so 3월 5일 meets "March 5".
 """
 from __future__ import annotations
 
@@ -48,6 +50,7 @@ class NumberMention:
     required: bool = True      # False: a native Korean word; missing it is only a warning
     approximate: bool = False  # 50여명, "about 50"
     day: bool = False          # N일 (day of month): news references often say "Tuesday"
+    alternative: float | None = None   # 9조 is also "article 9" (헌법 9조)
 
 
 def _digits_value(s: str) -> float:
@@ -156,14 +159,27 @@ def native_value(word: str) -> int | None:
     return value if value is not None and value < 10 else None
 
 
+def _is_latin(ch: str) -> bool:
+    return ch.isascii() and ch.isalpha()
+
+
+def _latin_attached(text: str, start: int, end: int) -> bool:
+    """Digits glued to Latin letters (B2B, H100, 5G) name things; latin-missing checks them."""
+    return (start > 0 and _is_latin(text[start - 1])) or (end < len(text)
+                                                           and _is_latin(text[end]))
+
+
 def korean_numbers(text: str) -> list[NumberMention]:
-    """Every number in Korean text, in text order."""
+    """Every number in Korean text, in text order. Digits glued to Latin letters (B2B, 5G)
+    are identifiers, not amounts, and are left to the latin-missing check."""
     out: list[NumberMention] = []
     for m in _KO_RUN.finditer(text):
         start, run = m.start(), m.group().rstrip()
         if text[max(0, start - 1):start] == "제" and "조" in run:    # 제3조: article 3
             run = run[:run.index("조")]
         if start > 0 and (text[start - 1].isdigit() or text[start - 1] in ".,"):
+            continue
+        if _latin_attached(text, start, start + len(run)):   # B2B, G7, 5G: an identifier
             continue
         value = parse_korean_number(run)
         if value is None:         # an odd mix (3조만): fall back to the leading digits
@@ -172,9 +188,12 @@ def korean_numbers(text: str) -> list[NumberMention]:
             run, value = lead.group(), _digits_value(lead.group())
         end = start + len(run)
         after = text[end:end + 2]
+        if value == 1 and not any(u in run for u in "십백천만억조"):
+            continue              # 1명, 1년: "a person", "a year"
+        article = re.fullmatch(_DIGITS + "조", run)
         out.append(NumberMention(
             value=value, start=start, end=end, text=run,
-            required=value != 1 or any(u in run for u in "십백천만억조"),
+            alternative=_digits_value(run[:-1]) if article else None,
             approximate=after.startswith("여") or text[max(0, start - 2):start] == "약 ",
             day=after.startswith("일") and not after.startswith("일본") and value <= 31
             and value == int(value)))
@@ -222,6 +241,10 @@ _EN_WORD_RUN = re.compile(rf"\b(?:(?:{_EN_WORD})(?:[\s-]+|\b))+", re.IGNORECASE)
 _EN_SINGLE = re.compile(
     r"\b(?P<w>" + "|".join(sorted([*_EN_ORDINALS, *_EN_MULTIPLIERS], key=len, reverse=True))
     + r")\b|\b(?P<fold>[a-z]+)-?fold\b", re.IGNORECASE)
+ROMAN = {r: i + 2 for i, r in enumerate(
+    "II III IV V VI VII VIII IX X XI XII XIII XIV XV XVI XVII XVIII XIX XX".split())}
+_EN_ROMAN = re.compile(r"(?<![\w.])(?:" + "|".join(sorted(ROMAN, key=len, reverse=True))
+                       + r")(?![\w'])")
 _EN_MONTH = re.compile(r"\b(?:" + "|".join(re.escape(m) for m in MONTHS) + r")(?:(?<=\.)|\b)")
 
 
@@ -262,6 +285,8 @@ def english_numbers(text: str) -> list[NumberMention]:
     for m in _EN_DIGIT_NUM.finditer(text):
         head = re.match(_DIGITS, m.group())
         assert head is not None
+        if m.start() > 0 and _is_latin(text[m.start() - 1]):      # B2B, H100, G7
+            continue
         value, end = _digits_value(head.group()), m.end()
         if m.group("scale"):
             value *= _EN_SCALES[m.group("scale").lower()]
@@ -298,10 +323,12 @@ def english_numbers(text: str) -> list[NumberMention]:
         found.append(NumberMention(value, m.start(), m.end(), m.group()))
     for m in _EN_MONTH.finditer(text):
         name = m.group()
-        if name == "May" and not re.match(r"\s\d", text[m.end():m.end() + 2]) \
-                and not re.search(r"\d\s$", text[max(0, m.start() - 2):m.start()]):
-            continue          # the modal verb
+        if name == "May" and re.search(r"(?:^|[.!?:;]\s*|[\"“‘(]\s*)$", text[:m.start()]):
+            continue          # the modal verb opens a sentence: "May I …"
         found.append(NumberMention(float(MONTHS[name]), m.start(), m.end(), name))
+    for m in _EN_ROMAN.finditer(text):     # World War II, Phase III (not "V" for victory)
+        if m.group() != "V" or re.search(r"(?:War|Phase|Stage|Part|Act)\s$", text[:m.start()]):
+            found.append(NumberMention(float(ROMAN[m.group()]), m.start(), m.end(), m.group()))
     found.sort(key=lambda n: (n.start, -n.end))
     out: list[NumberMention] = []
     for n in found:
