@@ -2,12 +2,18 @@
 from __future__ import annotations
 
 from .issue import QAIssue
-from .numbers import DAY_WORDS, NumberMention, english_numbers, korean_numbers, same_value
+from .numbers import (
+    DAY_WORDS,
+    NumberMention,
+    english_numbers,
+    korean_numbers,
+    same_value,
+)
 
 
 def _fmt(value: float) -> str:
     if value == int(value):
-        return f"{value:.0f}" if value < 10**4 else f"{value:,.0f}"
+        return str(int(value)) if value < 10**4 else f"{int(value):,}"
     return f"{value:g}"
 
 

@@ -26,6 +26,7 @@ from __future__ import annotations
 import math
 import re
 from dataclasses import dataclass
+from decimal import Decimal
 
 # --- Korean --------------------------------------------------------------------------------
 SMALL_UNITS = {"십": 10, "백": 100, "천": 1000}
@@ -37,6 +38,9 @@ _DIGITS = r"\d+(?:,\d{3})*(?:\.\d+)?"
 # space between groups after a big unit (3억 5천만).
 _KO_RUN = re.compile(rf"{_DIGITS}(?:[십백천만억조]|{_DIGITS}|(?<=[만억조]) (?=\d+[십백천만억]))*")
 _KO_TOKEN = re.compile(rf"{_DIGITS}|[십백천만억조영공일이삼사오육륙칠팔구]| ")
+
+
+MAX_VALUE = 10**20     # above this a digit string is a serial or a code, not an amount
 
 
 @dataclass(frozen=True)
@@ -57,9 +61,14 @@ def _digits_value(s: str) -> float:
     return float(s.replace(",", ""))
 
 
+def _exact(s: str) -> Decimal:
+    return Decimal(s.replace(",", ""))
+
+
 def parse_korean_number(text: str) -> float | None:
     """The value of one Korean-style number (``12조3천억``, ``1억1천만``, ``삼천오백``, ``1,000``),
-    or None if ``text`` is not one. Big units must fall (억 after 조, 만 after 억): 만억 is no number.
+    or None if ``text`` is not one; an int when whole (exact beyond 2**53). Big units must
+    fall (억 after 조, 만 after 억): 만억 is no number.
     """
     text = text.strip()
     if not text:
@@ -73,9 +82,9 @@ def parse_korean_number(text: str) -> float | None:
             tokens.append(m.group())
     if pos != len(text) or not tokens:
         return None
-    total = 0.0
-    section = 0.0            # the part below the current big unit
-    current: float | None = None
+    total = Decimal(0)
+    section = Decimal(0)      # the part below the current big unit
+    current: Decimal | None = None
     last_big = math.inf
     last_small = math.inf
     for tok in tokens:
@@ -91,12 +100,14 @@ def parse_korean_number(text: str) -> float | None:
                 return None
             section += 0 if current is None else current
             total += (section or 1) * mult
-            section, current, last_big, last_small = 0.0, None, mult, math.inf
+            section, current, last_big, last_small = Decimal(0), None, mult, math.inf
         else:
             if current is not None:       # two digit groups side by side: 3 4
                 return None
-            current = float(SINO_DIGITS[tok]) if tok in SINO_DIGITS else _digits_value(tok)
-    return total + section + (0 if current is None else current)
+            current = Decimal(SINO_DIGITS[tok]) if tok in SINO_DIGITS else _exact(tok)
+    value = total + section + (0 if current is None else current)
+    # exact arithmetic, so 9007조1992억5474만993 is not rounded to a neighbour; an int when whole
+    return int(value) if value == value.to_integral_value() else float(value)
 
 
 def format_korean_number(n: int, *, thousands: bool = False) -> str:
@@ -186,6 +197,8 @@ def korean_numbers(text: str) -> list[NumberMention]:
             lead = re.match(_DIGITS, run)
             assert lead is not None
             run, value = lead.group(), _digits_value(lead.group())
+        if value > MAX_VALUE:
+            continue              # a digit string (serial, code), not an amount
         end = start + len(run)
         after = text[end:end + 2]
         if value == 1 and not any(u in run for u in "십백천만억조"):
@@ -208,10 +221,13 @@ def korean_numbers(text: str) -> list[NumberMention]:
 
 # --- English -------------------------------------------------------------------------------
 _EN_ONES = {w: i for i, w in enumerate(
-    "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen "
-    "fifteen sixteen seventeen eighteen nineteen".split())}
+    [
+        "zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten",
+        "eleven", "twelve", "thirteen", "fourteen", "fifteen", "sixteen", "seventeen",
+        "eighteen", "nineteen"
+    ])}
 _EN_TENS = {w: 10 * (i + 2) for i, w in enumerate(
-    "twenty thirty forty fifty sixty seventy eighty ninety".split())}
+    ["twenty", "thirty", "forty", "fifty", "sixty", "seventy", "eighty", "ninety"])}
 _EN_SCALES = {"hundred": 100, "thousand": 10**3, "million": 10**6, "billion": 10**9,
               "trillion": 10**12}
 _EN_SHORT_SCALES = {"k": 10**3, "m": 10**6, "mn": 10**6, "bn": 10**9, "b": 10**9, "tn": 10**12}
@@ -225,8 +241,10 @@ _EN_MULTIPLIERS = {"twice": 2, "double": 2, "doubled": 2, "doubles": 2, "doublin
                    "triple": 3, "tripled": 3, "triples": 3, "tripling": 3, "quadruple": 4,
                    "quadrupled": 4, "dozen": 12, "dozens": 12}
 MONTHS = {m: i + 1 for i, m in enumerate(
-    "January February March April May June July August September October November "
-    "December".split())}
+    [
+        "January", "February", "March", "April", "May", "June", "July", "August", "September",
+        "October", "November", "December"
+    ])}
 MONTHS.update({"Jan.": 1, "Feb.": 2, "Aug.": 8, "Sept.": 9, "Sep.": 9, "Oct.": 10, "Nov.": 11,
                "Dec.": 12})
 DAY_WORDS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday",
@@ -242,7 +260,10 @@ _EN_SINGLE = re.compile(
     r"\b(?P<w>" + "|".join(sorted([*_EN_ORDINALS, *_EN_MULTIPLIERS], key=len, reverse=True))
     + r")\b|\b(?P<fold>[a-z]+)-?fold\b", re.IGNORECASE)
 ROMAN = {r: i + 2 for i, r in enumerate(
-    "II III IV V VI VII VIII IX X XI XII XIII XIV XV XVI XVII XVIII XIX XX".split())}
+    [
+        "II", "III", "IV", "V", "VI", "VII", "VIII", "IX", "X", "XI", "XII", "XIII", "XIV",
+        "XV", "XVI", "XVII", "XVIII", "XIX", "XX"
+    ])}
 _EN_ROMAN = re.compile(r"(?<![\w.])(?:" + "|".join(sorted(ROMAN, key=len, reverse=True))
                        + r")(?![\w'])")
 _EN_MONTH = re.compile(r"\b(?:" + "|".join(re.escape(m) for m in MONTHS) + r")(?:(?<=\.)|\b)")
@@ -332,7 +353,7 @@ def english_numbers(text: str) -> list[NumberMention]:
     found.sort(key=lambda n: (n.start, -n.end))
     out: list[NumberMention] = []
     for n in found:
-        if out and n.start < out[-1].end:
+        if n.value > MAX_VALUE or (out and n.start < out[-1].end):
             continue
         out.append(n)
     return out

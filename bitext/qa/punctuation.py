@@ -17,6 +17,8 @@ _TARGET_QUOTE = re.compile(r'["“”]|(?<![A-Za-z])[‘\'][^‘’\']+[’\'](?
 def unbalanced(text: str) -> list[tuple[int, int, str]]:
     """(start, end, what) for each bracket or curly quote left open or closed without an
     opener, and for an odd straight double quote (the last one)."""
+    if ("“" in text) != ("”" in text):     # ”one style for both” (a typing habit): straight
+        text = text.replace("“", '"').replace("”", '"')
     stack: list[tuple[int, str]] = []
     out = []
     for i, ch in enumerate(text):

@@ -8,8 +8,11 @@ from .issue import QAIssue
 
 _WORD = re.compile(r"[^\W_]+(?:['’][^\W_]+)*", re.UNICODE)
 # Words English doubles on purpose ("very, very", "had had", "that that", "bye-bye").
-LEGIT_DOUBLES = frozenset("""very had that bye no so ha yes well knock chop now far many
-    tut there again ho hee boo go pretty really much is""".split())
+LEGIT_DOUBLES = frozenset([
+    "very", "had", "that", "bye", "no", "so", "ha", "yes", "well", "knock", "chop", "now",
+    "far", "many", "tut", "there", "again", "ho", "hee", "boo", "go", "pretty", "really",
+    "much", "is"
+])
 MIN_STEM = 5         # shared prefix that makes Infection / Infectory one stem
 MAX_NGRAM = 6
 

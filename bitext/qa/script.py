@@ -11,8 +11,10 @@ _LATIN_TOKEN = re.compile(r"(?<![A-Za-z0-9])[0-9]*[A-Za-z][A-Za-z0-9]*(?:[&+.'\-
 _GLOSS_BEFORE = re.compile(r"[\uac00-\ud7a3]\s?\(\s*$")
 _GLOSS_AFTER = re.compile(r"\s*\)")
 # Units and abbreviations a translation legitimately spells out (km -> kilometres).
-SPELLED_OUT = frozenset("""km kg mg cm mm ml kw kwh mw gw gb mb tb kb ghz mhz hz m g l t
-    am pm no vs etc ie eg p""".split())
+SPELLED_OUT = frozenset([
+    "km", "kg", "mg", "cm", "mm", "ml", "kw", "kwh", "mw", "gw", "gb", "mb", "tb", "kb", "ghz",
+    "mhz", "hz", "m", "g", "l", "t", "am", "pm", "no", "vs", "etc", "ie", "eg", "p"
+])
 
 
 def check_untranslated(source: str, translation: str) -> list[QAIssue]:
