@@ -152,7 +152,7 @@ _COUNTERS = ("번째", "가지", "차례", "명", "개", "번", "배", "살", "�
 _TENS = "열|스물|스무|서른|마흔|쉰|예순|일흔|여든|아흔"
 _ONES = "하나|둘|셋|넷|다섯|여섯|일곱|여덟|아홉|두|세|석|서|네|넉|너"
 _KO_NATIVE = re.compile(
-    rf"(?<![가-힣])((?:{_TENS})(?:{_ONES})?|(?:{_ONES}))\s?(?:{'|'.join(_COUNTERS)})(?![가-힣]*\d)")
+    rf"(?<![가-힣])((?:{_TENS})(?:{_ONES})?|(?:{_ONES}))\s?(?:{'|'.join(_COUNTERS)})")
 
 
 def native_value(word: str) -> int | None:
@@ -328,9 +328,9 @@ def english_numbers(text: str) -> list[NumberMention]:
             continue
         if words[0] in ("a", "an") and (len(words) == 1 or words[1] not in _EN_SCALES):
             words.pop(0)
-        value = _words_value(words)
-        if value is not None:
-            found.append(NumberMention(value, m.start(), m.start() + len(m.group().rstrip(" -")),
+        word_value = _words_value(words)
+        if word_value is not None:
+            found.append(NumberMention(word_value, m.start(), m.start() + len(m.group().rstrip(" -")),
                                        m.group().strip()))
     for m in _EN_SINGLE.finditer(text):
         if m.group("w"):
