@@ -40,7 +40,8 @@ def read_pairs(ko: Path, en: Path) -> list[tuple[str, str]]:
 
 
 def fit_weights(pairs: Sequence[tuple[str, str]]) -> tuple[float, float]:
-    """Least squares T ≈ a·H + b·O (no intercept) over pairs long enough to be informative."""
+    """Least squares T ≈ a·H + b·O (no intercept) over pairs long enough to be informative;
+    b = 1 (Latin letters and digits come through one for one) when no pair has any O."""
     shh = sho = soo = sth = sto = 0.0
     for s, t in pairs:
         h, o = source_units(s)
@@ -52,7 +53,11 @@ def fit_weights(pairs: Sequence[tuple[str, str]]) -> tuple[float, float]:
         soo += o * o
         sth += n * h
         sto += n * o
+    if not shh:
+        raise SystemExit("no training pair has enough Hangul to fit a length model")
     det = shh * soo - sho * sho
+    if det <= 1e-9 * shh * max(soo, 1.0):     # no Latin/digits at all: one for one
+        return sth / shh, 1.0
     return (sth * soo - sto * sho) / det, (sto * shh - sth * sho) / det
 
 
@@ -85,7 +90,10 @@ def fit_spread(table: list[dict], q: float = 0.02) -> float:
     """How the tolerance widens for short sentences: the slope of the ``q`` quantile against
     1/sqrt(expected length), weighted least squares over the well-filled buckets below 260
     characters (the longest training pairs are mostly misaligned verses and code listings)."""
-    rows = [r for r in table if r["n"] >= 1000 and r["to"] <= 260]
+    total = sum(r["n"] for r in table)
+    rows = [r for r in table if r["n"] >= 0.01 * total and r["to"] <= 260]
+    if len(rows) < 2:
+        return 0.0
     xs = [1 / math.sqrt(row["mean_expected"]) for row in rows]
     ys = [row[f"q{q}"] for row in rows]
     ws = [math.sqrt(row["n"]) for row in rows]

@@ -330,8 +330,8 @@ def english_numbers(text: str) -> list[NumberMention]:
             words.pop(0)
         word_value = _words_value(words)
         if word_value is not None:
-            found.append(NumberMention(word_value, m.start(), m.start() + len(m.group().rstrip(" -")),
-                                       m.group().strip()))
+            end = m.start() + len(m.group().rstrip(" -"))
+            found.append(NumberMention(word_value, m.start(), end, m.group().strip()))
     for m in _EN_SINGLE.finditer(text):
         if m.group("w"):
             w = m.group("w").lower()
