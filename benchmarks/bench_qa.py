@@ -3,7 +3,9 @@ positives, news dev/test and the press set) and the bare model's output.
 
 Why: a QA check is only useful if it stays quiet on good translations; the length model's floor
 was chosen on news dev (≤ 2 % flagged), so news test and the press set are the honest numbers.
-The model rows show what the checks catch in machine output of the same sentences.
+The model rows show what the checks catch in machine output of the same sentences: bare, and
+with the glossary enforced (press set with its glossary, term test set with the curated one),
+where the bare output serves as the unconstrained draft the omission check compares against.
 Run: ``python benchmarks/bench_qa.py --model resources/models/ko-en-small [--n 500]``
 (``--n 0`` skips the model rows).
 """
@@ -18,8 +20,10 @@ import common
 from common import table
 
 from bitext.qa import CODES, check_pair
+from translate.pipeline import Translator
 
 PRESS = common.ROOT / "resources" / "termtest" / "press-heldout.tsv"
+PRESS_GLOSSARY = common.ROOT / "resources" / "termtest" / "press-glossary.yaml"
 NEWS_DEV = common.NEWS.with_suffix(".dev")
 
 
@@ -73,15 +77,29 @@ def main(argv: list[str] | None = None) -> int:
         s = common.setup(args)
         engine = s.engine(args.threads)
         test = news.get("news test")
-        sets = [("press all 120", [r["source"] for r in press], [r["reference"] for r in press])]
+        terms = common.load_termtest()
+        # (name, sources, references, glossary for an enforced run or None)
+        sets: list[tuple[str, list[str], list[str], Path | None]] = [
+            ("press all 120", [r["source"] for r in press], [r["reference"] for r in press],
+             PRESS_GLOSSARY),
+            ("term test set", [r["source"] for r in terms], [r["reference"] for r in terms],
+             common.GLOSSARY_DIR)]
         if test:
-            sets.insert(0, (f"news test first {args.n}", test[0][:args.n], test[1][:args.n]))
-        for name, src, ref in sets:
+            sets.insert(0, (f"news test first {args.n}", test[0][:args.n], test[1][:args.n],
+                            None))
+        for name, src, ref, gl in sets:
             outs, sec = common.timed(lambda src=src: engine.translate_plain(
                 src, beam_size=args.beam, max_batch_size=args.batch))
             print(f"... bare model on {name}: {sec:.0f}s", file=sys.stderr)
             rows.append(flag_row(f"human: {name}", src, ref))
             rows.append(flag_row(f"bare model: {name}", src, outs))
+            if gl is not None:
+                tr = Translator(engine, gl, beam_size=args.beam, max_batch_size=args.batch)
+                segs, sec = common.timed(lambda src=src, tr=tr: tr.translate_sentences(src))
+                print(f"... glossary on ({gl.name}) on {name}: {sec:.0f}s", file=sys.stderr)
+                # the bare output is the unconstrained first pass: the omission check's draft
+                rows.append(flag_row(f"glossary on ({gl.name}): {name}", src,
+                                     [seg.translation for seg in segs], drafts=outs))
     if s is not None:
         common.header("Segment QA flag rates", args, s)
     else:

@@ -89,6 +89,12 @@ def test_latin_tokens_must_survive():
     assert [source[i.start:i.end] for i in issues] == ["webOS", "B2B"]
 
 
+def test_latin_token_after_korean_may_end_a_word():
+    assert codes_of("웹OS와 웹 OS를 탑재했다.", "It runs webOS.", codes=["latin-missing"]) == []
+    assert codes_of("웹OS를 탑재했다.", "It runs the OS2 system.", codes=["latin-missing"]) \
+        == [("latin-missing", "warning")]
+
+
 def test_latin_false_positives():
     # a gloss after the Korean name, units spelled out, plurals
     assert codes_of("세계무역기구(WTO)는 10km 구간의 CEO 3명을 불렀다.",

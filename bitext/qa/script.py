@@ -10,6 +10,7 @@ _HANGUL_RUN = re.compile(r"[\uac00-\ud7a3\u1100-\u11ff\u3130-\u318f]+")
 _LATIN_TOKEN = re.compile(r"(?<![A-Za-z0-9])[0-9]*[A-Za-z][A-Za-z0-9]*(?:[&+.'\-][A-Za-z0-9]+)*\+*")
 _GLOSS_BEFORE = re.compile(r"[\uac00-\ud7a3]\s?\(\s*$")
 _GLOSS_AFTER = re.compile(r"\s*\)")
+_AFTER_HANGUL = re.compile(r"[\uac00-\ud7a3] ?$")
 # Units and abbreviations a translation legitimately spells out (km -> kilometres).
 SPELLED_OUT = frozenset([
     "km", "kg", "mg", "cm", "mm", "ml", "kw", "kwh", "mw", "gw", "gb", "mb", "tb", "kb", "ghz",
@@ -30,8 +31,9 @@ def check_untranslated(source: str, translation: str) -> list[QAIssue]:
 def check_latin(source: str, translation: str) -> list[QAIssue]:
     """A Latin-script token of the source (brand, product, acronym) that the translation does
     not contain, compared case-insensitively as a whole word (a plural -s is allowed: CEO ->
-    CEOs). Warning: a translator may expand an acronym on purpose. An acronym in brackets right
-    after a Korean name (세계무역기구(WTO)) only glosses it and is not required."""
+    CEOs; after a Korean syllable it may end a word: 웹OS -> webOS). Warning: a translator may
+    expand an acronym on purpose. An acronym in brackets right after a Korean name
+    (세계무역기구(WTO)) only glosses it and is not required."""
     issues = []
     seen: set[str] = set()
     for m in _LATIN_TOKEN.finditer(source):
@@ -42,7 +44,9 @@ def check_latin(source: str, translation: str) -> list[QAIssue]:
         if _GLOSS_BEFORE.search(source, 0, m.start()) and _GLOSS_AFTER.match(source, m.end()):
             continue          # 유럽연합(EU): a gloss of the Korean name; "European Union" is fine
         seen.add(key)
-        pattern = rf"(?<![A-Za-z0-9]){re.escape(token)}(?:'?s)?(?![A-Za-z0-9])"
+        # 웹OS -> webOS: after a Korean syllable the token may end an English word
+        head = r"[A-Za-z]*" if _AFTER_HANGUL.search(source, 0, m.start()) else ""
+        pattern = rf"(?<![A-Za-z0-9]){head}{re.escape(token)}(?:'?s)?(?![A-Za-z0-9])"
         if not re.search(pattern, translation, re.IGNORECASE):
             issues.append(QAIssue("latin-missing", "warning", "source", m.start(), m.end(),
                                   f"{token} is not in the translation"))
