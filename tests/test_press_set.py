@@ -1,6 +1,7 @@
 """The held-out press-release set, its glossary and the matcher agree on every row, and the
-human references pass the segment QA checks (a check that flags a careful human translation
-is a false positive)."""
+dev rows' human references pass the segment QA checks (a check that flags a careful human
+translation is a false positive). The heldout rows are only measured (benchmarks/bench_qa.py),
+never used as a test the checks are tuned against."""
 from __future__ import annotations
 
 import csv
@@ -47,6 +48,7 @@ def test_terms_found_and_rendered(glossary, row: dict) -> None:
         assert row["reference"].lower().count(targets[term]) >= applied.count(term)
 
 
-@pytest.mark.parametrize("row", [pytest.param(r, id=r["id"]) for r in ROWS])
-def test_references_pass_qa(row: dict) -> None:
+@pytest.mark.parametrize("row", [pytest.param(r, id=r["id"]) for r in ROWS
+                                 if r["id"].startswith("d")])
+def test_dev_references_pass_qa(row: dict) -> None:
     assert check_pair(row["source"], row["reference"]) == []
