@@ -1,6 +1,8 @@
 """Numbers: every number of the source must reach the translation, as a value."""
 from __future__ import annotations
 
+import bisect
+
 from .issue import QAIssue
 from .numbers import (
     DAY_WORDS,
@@ -27,7 +29,7 @@ def check_numbers(source: str, translation: str) -> list[QAIssue]:
     wanted = korean_numbers(source)
     if not wanted:
         return []
-    available = [n.value for n in english_numbers(translation)]
+    available = sorted(n.value for n in english_numbers(translation))
     lowered = translation.lower()
     has_day_word = any(w in lowered for w in DAY_WORDS)
     issues = []
@@ -44,10 +46,16 @@ def check_numbers(source: str, translation: str) -> list[QAIssue]:
 
 
 def _take(available: list[float], n: NumberMention) -> bool:
+    """Remove and report the first value of sorted ``available`` that meets ``n``; bisect
+    keeps a segment with thousands of numbers from going quadratic."""
     for value in (n.value, n.alternative):
-        for i, v in enumerate(available):
-            if value is not None and same_value(value, v):
+        if value is None:
+            continue
+        i = bisect.bisect_left(available, value * 0.98)
+        while i < len(available) and available[i] <= value * 1.02:
+            if same_value(value, available[i]):
                 del available[i]
                 return True
+            i += 1
     return False
 
