@@ -78,7 +78,7 @@ def prepare(engine: Engine, source: str, matches: list[TermMatch],
             options: DecodeOptions) -> Job:
     job = Job(source, matches, engine.source_pieces(source))
     active = [matches[i] for i in job.active]
-    if "hint" in options.strategies and engine.hint_separator:
+    if "hint" in options.strategies and engine.takes_hints:
         targets = dict.fromkeys(m.term.target for m in active)
         job.hints = [engine.target_pieces(t) for t in targets]
     job.suppress = forbidden_pieces(engine, sorted({f for m in active for f in m.term.forbidden}))

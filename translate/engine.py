@@ -1,50 +1,75 @@
-"""The CTranslate2 model with its SentencePiece models: text in, pieces through, text out.
+"""The CTranslate2 model with its tokenizer: text in, pieces through, text out.
 
-Everything model-specific (end-of-sentence handling, the term-hint separator, Moses
-detokenisation) is settled here so the enforcement code speaks only in pieces.
+Everything model-specific (the family's language tokens or chat template, end-of-sentence
+handling, the term-hint separator, detokenisation) is settled here and in
+translate/families.py, so the enforcement code speaks only in English target pieces and
+decodes every model through one ``translate_batch``.
 """
 from __future__ import annotations
 
 import os
+from dataclasses import dataclass
 from functools import lru_cache
-from pathlib import Path
 
 import ctranslate2
-import sentencepiece as spm
 from sacremoses import MosesDetokenizer
 
-from translate.model_files import ModelError, ModelFiles, locate_model
+from translate.families import GLOSSARY_PROMPT, Chat, Seq2Seq
+from translate.model_files import (DECODER_VOCABULARY, ModelError, ModelFiles, locate_model,
+                                   read_vocabulary)
+from translate.subwords import Subwords, load_subwords
 
 EOS = "</s>"
 
 
-def _load_spm(path: Path) -> spm.SentencePieceProcessor:
-    try:
-        return spm.SentencePieceProcessor(model_file=str(path))
-    except (OSError, RuntimeError) as e:
-        raise ModelError(f"corrupt SentencePiece model: {str(e).splitlines()[0]}",
-                         str(path)) from None
+@dataclass
+class Decoded:
+    """A decoding result shaped like ``ctranslate2.TranslationResult``, family tokens removed."""
+
+    hypotheses: list[list[str]]
+    scores: list[float]
+    attention: list[list[list[float]]] | None = None
 
 
 class Engine:
-    """One loaded model. Thread options map straight onto ``ctranslate2.Translator``."""
+    """One loaded model. Thread options map straight onto ``ctranslate2.Translator``
+    (``ctranslate2.Generator`` for chat LLMs)."""
 
     def __init__(self, files: ModelFiles, *, device: str = "cpu", inter_threads: int = 1,
                  intra_threads: int = 0, compute_type: str = "default"):
         self.files = files
+        self.family = files.family
+        runtime = ctranslate2.Generator if self.family.generator else ctranslate2.Translator
         try:
-            self.translator = ctranslate2.Translator(
+            self.model = runtime(
                 str(files.ct2_dir), device=device, compute_type=compute_type,
                 inter_threads=inter_threads, intra_threads=intra_threads)
         except (RuntimeError, ValueError, OSError) as e:
             raise ModelError(f"cannot load CTranslate2 model: {str(e).splitlines()[0]}",
                              str(files.ct2_dir)) from None
-        self.sp_source = _load_spm(files.source_spm)
-        self.sp_target = self.sp_source if files.target_spm == files.source_spm else _load_spm(
-            files.target_spm)
+        self.sp_source = load_subwords(files.source_spm)
+        self.sp_target = self.sp_source if files.target_spm == files.source_spm else (
+            load_subwords(files.target_spm))
         self.append_eos = files.append_source_eos
         self.hint_separator = files.term_hint_separator
         self._detok = MosesDetokenizer(lang="en")
+        if isinstance(self.family, Chat):
+            self._chat = _ChatPrompt(self.family, self.sp_source,
+                                     read_vocabulary(files.ct2_dir, (DECODER_VOCABULARY,)))
+
+    @property
+    def translator(self):
+        """The ``ctranslate2.Translator`` (or ``Generator``), for callers that used it."""
+        return self.model
+
+    @property
+    def takes_hints(self) -> bool:
+        """Whether glossary targets go to the model: ``<sep>`` hints, or a chat prompt."""
+        return bool(self.hint_separator) or self.family.generator
+
+    @property
+    def has_attention(self) -> bool:
+        return self.family.has_attention
 
     @classmethod
     def load(cls, model: str | os.PathLike | ModelFiles | None = None, **options) -> "Engine":
@@ -53,20 +78,23 @@ class Engine:
 
     # --- source side -------------------------------------------------------------------
     def source_pieces(self, text: str) -> list[str]:
-        return self.sp_source.encode(text, out_type=str)
+        return self.sp_source.encode(text)
 
     def source_tokens(self, pieces: list[str], hints: list[list[str]] = ()) -> list[str]:
-        """What the encoder reads: pieces, then ``<sep> term`` per hint, then ``</s>``."""
-        tokens = list(pieces)
-        if hints and self.hint_separator:
-            for hint in hints:
-                tokens += [self.hint_separator, *hint]
-        return tokens + [EOS] if self.append_eos else tokens
+        """What the model reads.
+
+        Translation models: the family's language tokens around the pieces, ``<sep> term``
+        per hint, ``</s>``. Chat models: the prompt, hints as a glossary instruction.
+        """
+        if isinstance(self.family, Chat):
+            return self._chat.tokens(pieces, [self.detokenize(h) for h in hints])
+        return self.family.source_tokens(list(pieces), list(hints), self.hint_separator,
+                                         self.append_eos)
 
     # --- target side -------------------------------------------------------------------
     @lru_cache(maxsize=65536)
     def _target_pieces(self, text: str) -> tuple[str, ...]:
-        return tuple(self.sp_target.encode(text, out_type=str))
+        return tuple(self.sp_target.encode_word(text))
 
     def target_pieces(self, text: str) -> list[str]:
         """Pieces of an English phrase as the decoder would write it mid-sentence."""
@@ -74,11 +102,62 @@ class Engine:
 
     def detokenize(self, pieces: list[str]) -> str:
         text = self.sp_target.decode(pieces)
+        if self.family.generator:  # an LLM writes finished text; one segment is one line
+            return " ".join(text.split())
         return self._detok.detokenize(text.split()) if text else text
 
     # --- decoding ----------------------------------------------------------------------
     def translate_batch(self, sources: list[list[str]], **options) -> list:
-        return self.translator.translate_batch(sources, **options)
+        """``Translator.translate_batch`` semantics for every family.
+
+        Hypotheses, scores and attention come back without the family's language tokens,
+        and a ``target_prefix`` is English pieces only: the language token is put in front
+        of it here.
+        """
+        if isinstance(self.family, Chat):
+            return self._generate(sources, **options)
+        return self._translate(self.family, sources, **options)
+
+    def _translate(self, family: Seq2Seq, sources: list[list[str]], *,
+                   target_prefix: list[list[str]] | None = None, **options) -> list:
+        lead = list(family.target_lead)
+        if lead:
+            target_prefix = [lead + list(p) for p in (target_prefix or [[]] * len(sources))]
+        if target_prefix is not None:
+            options["target_prefix"] = target_prefix
+        results = self.model.translate_batch(sources, **options)
+        skip = len(family.source_prefix)
+        if not lead and not skip:
+            return results
+        # attention columns are source positions: drop the language token so that column j
+        # is source piece j, as the prefix step expects
+        return [Decoded([h[len(lead):] for h in r.hypotheses], list(r.scores),
+                        [[row[skip:] for row in a[len(lead):]] for a in r.attention]
+                        if r.attention else None)
+                for r in results]
+
+    def _generate(self, prompts: list[list[str]], *, target_prefix: list[list[str]] | None
+                  = None, max_decoding_length: int = 256, return_attention: bool = False,
+                  **options) -> list[Decoded]:
+        """Decode with ``Generator.generate_batch``: the prompt, then the forced prefix.
+
+        The prompt and prefix go in as start tokens with ``include_prompt_in_result=False``
+        (forwarded at once into the cache), so results hold only what follows the prompt;
+        the prefix is put back in front so hypotheses look like a Translator's.
+        """
+        del return_attention  # a Generator has none; enforcement falls back (has_attention)
+        prefixes = target_prefix or [[] for _ in prompts]
+        to_model = self.sp_target.to_model
+        if options.get("suppress_sequences"):
+            options["suppress_sequences"] = [to_model(s) for s in options["suppress_sequences"]]
+        static = self._chat.static
+        results = self.model.generate_batch(
+            [to_model(p[len(static):] + list(x)) for p, x in zip(prompts, prefixes)],
+            static_prompt=to_model(static), include_prompt_in_result=False,
+            end_token=self._chat.end_tokens, max_length=max_decoding_length, **options)
+        from_model = self.sp_target.from_model
+        return [Decoded([list(x) + from_model(s) for s in r.sequences], list(r.scores))
+                for x, r in zip(prefixes, results)]
 
     def translate_plain(self, texts: list[str], beam_size: int = 4,
                         max_batch_size: int = 32) -> list[str]:
@@ -87,3 +166,25 @@ class Engine:
         results = self.translate_batch(sources, beam_size=beam_size,
                                        max_batch_size=max_batch_size)
         return [self.detokenize(r.hypotheses[0]) for r in results]
+
+
+class _ChatPrompt:
+    """The translation prompt of a chat model, as tokens: template specials stay tokens."""
+
+    def __init__(self, family: Chat, subwords: Subwords, vocab: set[str]):
+        self.family, self.subwords = family, subwords
+        before, after = family.prompt_parts()
+        self.static = self._encode(before)    # the same for every sentence: cached by CT2
+        self.after = self._encode(after)
+        self.end_tokens = [t for t in family.end_tokens if t in vocab]
+
+    def _encode(self, text: str) -> list[str]:
+        tokens: list[str] = []
+        for special, part in self.family.split_specials(text):
+            tokens += [part] if special else self.subwords.encode(part)
+        return tokens
+
+    def tokens(self, pieces: list[str], terms: list[str]) -> list[str]:
+        glossary = self._encode(GLOSSARY_PROMPT.format(terms="; ".join(terms)) + "\n\n") \
+            if terms else []
+        return self.static + glossary + list(pieces) + self.after
