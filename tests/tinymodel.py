@@ -110,7 +110,7 @@ def generate_corpus() -> tuple[list[str], list[str]]:
 # ---------------------------------------------------------------------------
 
 
-def _train_spm(lines: list[str], vocab_size: int) -> bytes:
+def _train_spm(lines: list[str], vocab_size: int, **options) -> bytes:
     """Train a BPE SentencePiece model in memory and return its serialized bytes.
 
     ``byte_fallback`` makes any character (e.g. an unseen Hangul syllable) encodable
@@ -127,6 +127,7 @@ def _train_spm(lines: list[str], vocab_size: int) -> bytes:
         byte_fallback=True,
         num_threads=1,  # deterministic
         minloglevel=2,
+        **options,
     )
     return model.getvalue()
 
@@ -180,11 +181,12 @@ class _Init:
 
 
 def fill_decoder(dec, init: _Init, vocab: list[str], emittable: set[str], *, end_token: str,
-                 clock_slope: float = 0.5, eos_offset: float = EOS_OFFSET) -> None:
+                 clock_slope: float = 0.5, eos_gain: float = EOS_GAIN,
+                 eos_offset: float = EOS_OFFSET) -> None:
     """Random decoder layers around a clock that only the ``end_token`` logit reads.
 
     Shared by the encoder-decoder models and the decoder-only LLM (whose prompt positions
-    count too, hence its own slope and offset).
+    count too, hence its own slope, gain and offset).
     """
     d, v = D_MODEL, len(vocab)
     emb = init.w(v, d)
@@ -212,7 +214,7 @@ def fill_decoder(dec, init: _Init, vocab: list[str], emittable: set[str], *, end
     bias = np.array([0.0 if t in emittable else -20.0 for t in vocab], np.float32)
     eos = vocab.index(end_token)
     proj[eos] = 0.0
-    proj[eos, 0] = EOS_GAIN
+    proj[eos, 0] = eos_gain
     bias[eos] = -eos_offset
     dec.projection.weight, dec.projection.bias = proj, bias
 

@@ -137,27 +137,40 @@ class Engine:
                 for r in results]
 
     def _generate(self, prompts: list[list[str]], *, target_prefix: list[list[str]] | None
-                  = None, max_decoding_length: int = 256, return_attention: bool = False,
-                  **options) -> list[Decoded]:
+                  = None, max_decoding_length: int = 256, max_batch_size: int = 32,
+                  return_attention: bool = False, **options) -> list[Decoded]:
         """Decode with ``Generator.generate_batch``: the prompt, then the forced prefix.
 
-        The prompt and prefix go in as start tokens with ``include_prompt_in_result=False``
-        (forwarded at once into the cache), so results hold only what follows the prompt;
-        the prefix is put back in front so hypotheses look like a Translator's.
+        Prompt and prefix go in as start tokens with ``include_prompt_in_result=False``, so
+        the shared length of the batch is forwarded at once; CTranslate2 forces the rest of
+        the longer inputs step by step, and with ``return_alternatives`` (4.8) returns those
+        forced tokens with the result. So batches are made here (sorted by length, as
+        CTranslate2 would) to know that remainder and cut it off; the prefix is put back in
+        front, as a Translator returns it.
         """
         del return_attention  # a Generator has none; enforcement falls back (has_attention)
         prefixes = target_prefix or [[] for _ in prompts]
-        to_model = self.sp_target.to_model
+        to_model, from_model = self.sp_target.to_model, self.sp_target.from_model
         if options.get("suppress_sequences"):
             options["suppress_sequences"] = [to_model(s) for s in options["suppress_sequences"]]
         static = self._chat.static
-        results = self.model.generate_batch(
-            [to_model(p[len(static):] + list(x)) for p, x in zip(prompts, prefixes)],
-            static_prompt=to_model(static), include_prompt_in_result=False,
-            end_token=self._chat.end_tokens, max_length=max_decoding_length, **options)
-        from_model = self.sp_target.from_model
-        return [Decoded([list(x) + from_model(s) for s in r.sequences], list(r.scores))
-                for x, r in zip(prefixes, results)]
+        starts = [to_model(p[len(static):] + list(x)) for p, x in zip(prompts, prefixes)]
+        order = sorted(range(len(starts)), key=lambda i: len(starts[i]))
+        size = max_batch_size or len(starts) or 1
+        decoded: list = [None] * len(starts)
+        for at in range(0, len(order), size):
+            chunk = order[at:at + size]
+            shortest = min(len(starts[i]) for i in chunk)
+            longest = max(len(starts[i]) for i in chunk)
+            results = self.model.generate_batch(
+                [starts[i] for i in chunk], static_prompt=to_model(static),
+                include_prompt_in_result=False, end_token=self._chat.end_tokens,
+                max_length=max_decoding_length + longest - shortest, **options)
+            for i, r in zip(chunk, results):
+                forced = starts[i][shortest:] if options.get("return_alternatives") else []
+                decoded[i] = Decoded([list(prefixes[i]) + from_model(_after(s, forced))
+                                      for s in r.sequences], list(r.scores))
+        return decoded
 
     def translate_plain(self, texts: list[str], beam_size: int = 4,
                         max_batch_size: int = 32) -> list[str]:
@@ -166,6 +179,10 @@ class Engine:
         results = self.translate_batch(sources, beam_size=beam_size,
                                        max_batch_size=max_batch_size)
         return [self.detokenize(r.hypotheses[0]) for r in results]
+
+
+def _after(sequence: list[str], forced: list[str]) -> list[str]:
+    return sequence[len(forced):] if sequence[:len(forced)] == forced else sequence
 
 
 class _ChatPrompt:
