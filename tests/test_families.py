@@ -13,15 +13,14 @@ import shutil
 from pathlib import Path
 
 import pytest
+from test_pipeline import GLOSSARY, TEXT
+from tinyfamilies import CHAT, FAMILIES, NEEDS_TOKENIZERS, build_family_model
 
 from glossary import Glossary, Term, TermStatus
-from tinyfamilies import CHAT, FAMILIES, NEEDS_TOKENIZERS, build_family_model
 from translate import Engine, ModelError, Translator, open_model
 from translate.cli import main
-from translate.enforce import prepare
 from translate.families import GLOSSARY_PROMPT
 from translate.writers import FORMATS, write_segments
-from test_pipeline import GLOSSARY, TEXT
 
 HAS_TOKENIZERS = importlib.util.find_spec("tokenizers") is not None
 PARAMS = [pytest.param(f, marks=pytest.mark.skipif(
@@ -78,6 +77,10 @@ def test_source_and_target_tokens_follow_the_family(family, engines):
     engine = engines(family)
     pieces = engine.source_pieces("공감지능은 고객 경험을 바꾸고 있다.")
     before, after = SOURCE_CONVENTION[family]
+    if family == "madlad":  # "<2en> " + text through its SentencePiece, as MADLAD's usage does
+        before = engine.sp_source.encode("<2en>")
+        assert before[-1] == "<2en>" and engine.sp_source.encode("<2en> 구독") == before + \
+            engine.source_pieces("구독")
     source = engine.source_tokens(pieces)
     assert source == before + pieces + after
     raw = engine.model.translate_batch([source], beam_size=2, return_attention=True,

@@ -21,9 +21,19 @@ from pathlib import Path
 import ctranslate2
 import sentencepiece as spm
 from ctranslate2.specs import common_spec, transformer_spec
+from tinymodel import (
+    NUM_HEADS,
+    NUM_LAYERS,
+    _Init,
+    _make_spec,
+    _pieces,
+    _save,
+    _train_spm,
+    _word_pieces,
+    fill_decoder,
+    generate_corpus,
+)
 
-from tinymodel import (NUM_HEADS, NUM_LAYERS, _Init, _make_spec, _pieces, _save,
-                       _train_spm, _word_pieces, fill_decoder, generate_corpus)
 from translate.families import GLOSSARY_PROMPT, SYSTEM_PROMPT
 
 SEQ2SEQ = ("nllb", "nllb-legacy", "m2m100", "madlad", "opus-mt-multi")
@@ -173,14 +183,14 @@ def build_chat(out_dir: Path, family: str, *, seed: int = 0) -> Path:
         _save(spec, out_dir)
 
     probe = [t for t in vocab if t in emittable][:40]
-    low, high = 0.0, 400.0   # bisect the offset until decoding ends at END_POSITION
-    for _ in range(14):
+    low, high = 0.0, 256.0   # bisect the offset until decoding ends at END_POSITION
+    for _ in range(10):
         offset = (low + high) / 2
         save(offset)
-        [result] = ctranslate2.Generator(str(out_dir)).generate_batch(
-            [probe], max_length=2 * END_POSITION, end_token=eos,
+        [result] = ctranslate2.Generator(str(out_dir), intra_threads=1).generate_batch(
+            [probe], max_length=END_POSITION - len(probe), end_token=eos,
             include_prompt_in_result=False)
-        if len(probe) + len(result.sequences[0]) < END_POSITION:
+        if len(probe) + len(result.sequences[0]) < END_POSITION - 1:
             low = offset
         else:
             high = offset

@@ -15,8 +15,13 @@ import ctranslate2
 from sacremoses import MosesDetokenizer
 
 from translate.families import GLOSSARY_PROMPT, Chat, Seq2Seq
-from translate.model_files import (DECODER_VOCABULARY, ModelError, ModelFiles, locate_model,
-                                   read_vocabulary)
+from translate.model_files import (
+    DECODER_VOCABULARY,
+    ModelError,
+    ModelFiles,
+    locate_model,
+    read_vocabulary,
+)
 from translate.subwords import Subwords, load_subwords
 
 EOS = "</s>"
@@ -53,7 +58,9 @@ class Engine:
         self.append_eos = files.append_source_eos
         self.hint_separator = files.term_hint_separator
         self._detok = MosesDetokenizer(lang="en")
-        if isinstance(self.family, Chat):
+        if isinstance(self.family, Seq2Seq):
+            self.source_lead = self.family.source_lead(self.sp_source.encode)
+        else:
             self._chat = _ChatPrompt(self.family, self.sp_source,
                                      read_vocabulary(files.ct2_dir, (DECODER_VOCABULARY,)))
 
@@ -88,8 +95,8 @@ class Engine:
         """
         if isinstance(self.family, Chat):
             return self._chat.tokens(pieces, [self.detokenize(h) for h in hints])
-        return self.family.source_tokens(list(pieces), list(hints), self.hint_separator,
-                                         self.append_eos)
+        return self.family.source_tokens(self.source_lead, list(pieces), list(hints),
+                                         self.hint_separator, self.append_eos)
 
     # --- target side -------------------------------------------------------------------
     @lru_cache(maxsize=65536)
@@ -126,7 +133,7 @@ class Engine:
         if target_prefix is not None:
             options["target_prefix"] = target_prefix
         results = self.model.translate_batch(sources, **options)
-        skip = len(family.source_prefix)
+        skip = len(self.source_lead)
         if not lead and not skip:
             return results
         # attention columns are source positions: drop the language token so that column j

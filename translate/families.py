@@ -14,6 +14,7 @@ Detection needs no weights: the vocabulary and tokenizer files settle it, or a
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -37,8 +38,11 @@ class FamilyError(ValueError):
 class Seq2Seq:
     """An encoder-decoder model run by ``ctranslate2.Translator``.
 
-    ``source = source_prefix + pieces [+ <sep> hint]* [+ </s>] + source_suffix`` and every
-    decode starts from ``target_lead`` (the target-language token) before any prefix.
+    ``source = lead + pieces [+ <sep> hint]* [+ </s>] + source_suffix`` and every decode
+    starts from ``target_lead`` (the target-language token) before any prefix. The source's
+    lead is ``source_prefix`` as tokens (NLLB, M2M-100, Marian: what their tokenizers emit),
+    or ``prefix_text`` tokenised like the text, as MADLAD's own usage writes ``"<2en> " +
+    text`` and lets its SentencePiece model split it.
     """
 
     name: str
@@ -47,16 +51,21 @@ class Seq2Seq:
     source_prefix: tuple[str, ...] = ()
     source_suffix: tuple[str, ...] = ()       # after </s>: NLLB's legacy language token
     target_lead: tuple[str, ...] = ()
+    prefix_text: str = ""
     generator = False
     has_attention = True
 
     @property
     def language_tokens(self) -> tuple[str, ...]:
-        return self.source_prefix + self.source_suffix + self.target_lead
+        text = (self.prefix_text,) if self.prefix_text else ()
+        return self.source_prefix + text + self.source_suffix + self.target_lead
 
-    def source_tokens(self, pieces: list[str], hints: list[list[str]], separator: str | None,
-                      append_eos: bool) -> list[str]:
-        tokens = [*self.source_prefix, *pieces]
+    def source_lead(self, encode: Callable[[str], list[str]]) -> list[str]:
+        return [*self.source_prefix, *(encode(self.prefix_text) if self.prefix_text else [])]
+
+    def source_tokens(self, lead: list[str], pieces: list[str], hints: list[list[str]],
+                      separator: str | None, append_eos: bool) -> list[str]:
+        tokens = [*lead, *pieces]
         if hints and separator:
             for hint in hints:
                 tokens += [separator, *hint]
@@ -120,7 +129,7 @@ NLLB_LEGACY = Seq2Seq("nllb-legacy", "NLLB-200 (legacy token order)",
                       source_suffix=("kor_Hang",), target_lead=("eng_Latn",))
 M2M100 = Seq2Seq("m2m100", "M2M-100", ("sentencepiece.bpe.model",) * 2,
                  source_prefix=("__ko__",), target_lead=("__en__",))
-MADLAD = Seq2Seq("madlad", "MADLAD-400 (T5)", ("spiece.model",) * 2, source_prefix=("<2en>",))
+MADLAD = Seq2Seq("madlad", "MADLAD-400 (T5)", ("spiece.model",) * 2, prefix_text="<2en>")
 
 QWEN = Chat(
     "qwen", "Qwen (ChatML)", "<|im_start|>",

@@ -64,7 +64,7 @@ class TokenizerJson:
                              "package (pip install 'koen-terminology[llm]')", str(path)) from None
         try:
             self.tok = Tokenizer.from_file(str(path))
-        except Exception as e:  # the Rust side raises its own exception type
+        except Exception as e:  # noqa: BLE001  (the Rust side raises plain Exception)
             raise ModelError(f"corrupt tokenizer.json: {str(e).splitlines()[0]}",
                              str(path)) from None
         vocab = self.tok.get_vocab(with_added_tokens=True)
