@@ -69,7 +69,7 @@ def test_detected_from_the_directory_alone(family, family_dirs, capsys):
     assert files.family.name == expected == files.layout
     assert main(["--list-models", "--model", str(family_dirs(family))]) == 0
     first = capsys.readouterr().out.splitlines()[0]
-    assert f"family: {files.family.describe()}" in first and "unusable" not in first
+    assert f"({files.layout}: {files.family.describe()}, " in first and "unusable" not in first
 
 
 @pytest.mark.parametrize("family", [f for f in PARAMS if f.values[0] not in CHAT])

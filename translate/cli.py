@@ -75,8 +75,8 @@ def list_models(explicit: str | None) -> int:
             continue
         hints = ("glossary in the prompt" if files.family.generator else "term hints"
                  if files.term_hint_separator else "no term hints")
-        print(f"{how:10} {path}  ({files.layout}, {files.name}, family: "
-              f"{files.family.describe()}, {hints})")
+        print(f"{how:10} {path}  ({files.layout}: {files.family.describe()}, {files.name}, "
+              f"{hints})")
     return 0
 
 
