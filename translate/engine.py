@@ -8,6 +8,7 @@ decodes every model through one ``translate_batch``.
 from __future__ import annotations
 
 import os
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -87,7 +88,7 @@ class Engine:
     def source_pieces(self, text: str) -> list[str]:
         return self.sp_source.encode(text)
 
-    def source_tokens(self, pieces: list[str], hints: list[list[str]] = ()) -> list[str]:
+    def source_tokens(self, pieces: list[str], hints: Sequence[list[str]] = ()) -> list[str]:
         """What the model reads.
 
         Translation models: the family's language tokens around the pieces, ``<sep> term``
