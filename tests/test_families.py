@@ -270,3 +270,10 @@ def test_cli_reports_a_broken_model_in_one_line(family_dirs, tmp_path, capsys):
     assert err.count("\n") == 0 and "toolkit.json" in err and "eng_Latn" in err
     assert main(["--list-models", "--model", str(nllb)]) == 0
     assert "unusable: NLLB-200 model" in capsys.readouterr().out
+
+
+@pytest.mark.skipif(not HAS_TOKENIZERS, reason="building the model needs `tokenizers`")
+def test_tokenizer_json_without_the_package_says_what_to_install(family_dirs, monkeypatch):
+    monkeypatch.setitem(__import__("sys").modules, "tokenizers", None)  # import fails
+    with pytest.raises(ModelError, match=r"install the `tokenizers` package.*\[llm\]"):
+        Engine.load(family_dirs("qwen"))

@@ -190,15 +190,16 @@ def marian_targets(vocab: set[str]) -> list[str]:
     return sorted(t for t in vocab if MARIAN_TOKEN.fullmatch(t))
 
 
-def detect(vocab: set[str], decoder_only: bool, declared: str | None = None) -> Family:
-    """The family of a converted model, from its declaration or its vocabulary.
+def detect(vocab: set[str], decoder_only: bool, declared: str | None = None,
+           layout: str | None = None) -> Family:
+    """The family of a converted model, from its declaration, its layout or its vocabulary.
 
     Raises FamilyError when the family's language or template tokens are not all there: a
     model tokenised against the wrong convention translates into garbage without an error.
     """
-    if declared:
-        family = by_name(declared)
-        how = f"declared {family.name!r} in toolkit.json"
+    if declared or layout:
+        family = by_name(declared or layout)
+        how = f"declared {family.name!r} in toolkit.json" if declared else f"{layout} layout"
     elif decoder_only:
         found = [f for f in _CHAT_ORDER if set(f.language_tokens) <= vocab]
         if not found:

@@ -126,7 +126,7 @@ def open_model(path: str | os.PathLike) -> ModelFiles:
     if package is not None:
         spm = package / "sentencepiece.model"
         meta = _read_json(package / "toolkit.json")
-        family = _family(package / "model", meta, default="argos")
+        family = _family(package / "model", meta, layout="argos")
         return ModelFiles(package / "model", spm, spm, "argos", meta, family)
     raise ModelError("no model.bin here: not a CTranslate2 model directory (OPUS-MT layout) "
                      f"or Argos package; {HOW_TO_GET_ONE}", str(p))
@@ -142,13 +142,13 @@ def _converted(p: Path, meta: dict) -> ModelFiles:
     return ModelFiles(p, source, target, family.name, meta, family)
 
 
-def _family(ct2_dir: Path, meta: dict, default: str | None = None) -> Family:
+def _family(ct2_dir: Path, meta: dict, layout: str | None = None) -> Family:
     decoder_only = any((ct2_dir / f"{DECODER_VOCABULARY}.{ext}").exists()
                        for ext in ("json", "txt"))
     names = (DECODER_VOCABULARY,) if decoder_only else VOCABULARIES
     try:
-        return detect(read_vocabulary(ct2_dir, names), decoder_only,
-                      meta.get("family") or default)
+        return detect(read_vocabulary(ct2_dir, names), decoder_only, meta.get("family"),
+                      layout)
     except FamilyError as e:
         where = ct2_dir / "toolkit.json" if meta.get("family") else ct2_dir
         raise ModelError(str(e), str(where)) from None
