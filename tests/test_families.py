@@ -198,6 +198,21 @@ def test_every_writer_writes(family, translated, tmp_path):
         assert "공감지능" in text or "&#" in text, fmt
 
 
+@pytest.mark.parametrize("family", [f for f in PARAMS if f.values[0] in ("nllb", "qwen",
+                                                                         "gemma")])
+def test_the_command_needs_nothing_but_the_model_directory(family, family_dirs, tmp_path,
+                                                           capsys):
+    src, out = tmp_path / "in.ko.txt", tmp_path / "out.tsv"
+    src.write_text(TEXT, encoding="utf-8")
+    glossary = Path(__file__).resolve().parents[1] / "resources" / "glossary"
+    code = main([str(src), "--model", str(family_dirs(family)), "-g", str(glossary),
+                 "-o", str(out), "--beam", "2", "--hypotheses", "2", "--strict", "--threads", "1"])
+    assert code == 0, capsys.readouterr().err   # --strict: every term applied
+    header, *rows = out.read_text(encoding="utf-8").splitlines()
+    assert header.split("\t") == ["index", "source", "translation", "terms"] and len(rows) == 4
+    assert "공감지능=Affectionate Intelligence:applied" in rows[0]
+
+
 # --- wrong conventions are refused with one line that says what is wrong --------------
 
 def _copy(src: Path, tmp_path: Path) -> Path:

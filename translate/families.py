@@ -81,9 +81,11 @@ class Seq2Seq:
 class Chat:
     """A decoder-only LLM run by ``ctranslate2.Generator`` through its chat template.
 
-    ``turns`` holds the template text around the system prompt, the user text and the start
-    of the assistant turn; ``specials`` are the template's tokens that are vocabulary entries,
-    never text for the tokenizer. ``marker`` identifies the template in a vocabulary.
+    ``system``, ``user`` and ``assistant`` are the template's text around the system prompt,
+    around the user's text, and the opening of the assistant turn that the translation
+    continues; ``specials`` are the template's tokens that are vocabulary entries, never text
+    for the tokenizer. The tokenizer is ``tokenizer.model`` (SentencePiece) where the family
+    ships one (Gemma), else ``tokenizer.json``.
     """
 
     name: str
@@ -94,10 +96,10 @@ class Chat:
     assistant: str               # opens the assistant turn: the translation continues it
     end_tokens: tuple[str, ...]
     specials: tuple[str, ...]
-    tokenizers: tuple[str, str] = ("tokenizer.json", "tokenizer.json")
     generator = True
-    has_attention = False        # Generator returns no attention: the prefix step places terms
-    #                              by near misses, else proportionally to the source position
+    # a Generator returns no attention: the prefix step places a term at a garbled attempt at
+    # it, else proportionally to its position in the source
+    has_attention = False
 
     @property
     def language_tokens(self) -> tuple[str, ...]:
@@ -151,8 +153,7 @@ GEMMA = Chat(
     user="{user}<end_of_turn>\n",
     assistant="<start_of_turn>model\n",
     end_tokens=("<end_of_turn>", "<eos>"),
-    specials=("<bos>", "<start_of_turn>", "<end_of_turn>", "<eos>"),
-    tokenizers=("tokenizer.model", "tokenizer.model"))
+    specials=("<bos>", "<start_of_turn>", "<end_of_turn>", "<eos>"))
 LLAMA3 = Chat(
     "llama3", "Llama 3", "<|start_header_id|>",
     system="<|begin_of_text|><|start_header_id|>system<|end_header_id|>\n\n{system}<|eot_id|>",
@@ -238,8 +239,8 @@ def _with_marian_target(family: Seq2Seq, vocab: set[str]) -> Seq2Seq:
 def tokenizer_files(family: Family, model_dir: Path) -> tuple[Path, Path]:
     """The tokenizer files for ``family`` in ``model_dir``.
 
-    Chat models may ship a SentencePiece ``tokenizer.model`` (Gemma) or only a
-    ``tokenizer.json`` (byte-level BPE: Qwen, Llama 3, EXAONE); either is taken.
+    Chat models may ship a SentencePiece ``tokenizer.model`` (Gemma: taken first, it needs no
+    extra package) or only a ``tokenizer.json`` (byte-level BPE: Qwen, Llama 3, EXAONE).
     """
     if isinstance(family, Chat):
         for name in ("tokenizer.model", "tokenizer.json"):
