@@ -134,6 +134,16 @@ def test_generator_batches_match_single_sentences(family, engines):
                 assert all(h[:len(prefixes[i])] == prefixes[i] for h in result.hypotheses)
 
 
+@pytest.mark.parametrize("family", [f for f in PARAMS if f.values[0] in CHAT])
+def test_forbidden_is_blocked_at_the_start_of_the_answer_too(family, engines):
+    """A chat answer's first word has no "▁" in byte-level BPE and in Gemma's SentencePiece."""
+    engine = engines(family)
+    mid = engine.target_pieces("cooling system")
+    both = engine._any_position([mid])
+    assert both[0] == mid and len(both) == 2
+    assert both[1] == engine.sp_target.encode("cooling system") and both[1][0][0] != "▁"
+
+
 @pytest.fixture(scope="session")
 def translated(engines):
     cache: dict[str, list] = {}

@@ -160,7 +160,8 @@ class Engine:
         prefixes = target_prefix or [[] for _ in prompts]
         to_model, from_model = self.sp_target.to_model, self.sp_target.from_model
         if options.get("suppress_sequences"):
-            options["suppress_sequences"] = [to_model(s) for s in options["suppress_sequences"]]
+            options["suppress_sequences"] = [
+                to_model(s) for s in self._any_position(options["suppress_sequences"])]
         static = self._chat.static
         starts = [to_model(p[len(static):] + list(x)) for p, x in zip(prompts, prefixes)]
         order = sorted(range(len(starts)), key=lambda i: len(starts[i]))
@@ -179,6 +180,21 @@ class Engine:
                 decoded[i] = Decoded([list(prefixes[i]) + from_model(_after(s, forced))
                                       for s in r.sequences], list(r.scores))
         return decoded
+
+    def _any_position(self, sequences: list[list[str]]) -> list[list[str]]:
+        """Each sequence as written mid-sentence and as the first words of the answer.
+
+        Byte-level BPE (and Gemma's SentencePiece) spell a word differently at the start of
+        the text, with no ``▁``; a chat model's answer starts there, so a forbidden rendering
+        is blocked in both spellings (the second also where it would end a longer word, a
+        rare loss accepted for the guarantee).
+        """
+        out = [list(s) for s in sequences]
+        for seq in sequences:
+            first = self.sp_target.encode(self.sp_target.decode(list(seq)).strip())
+            if first and first not in out:
+                out.append(first)
+        return out
 
     def translate_plain(self, texts: list[str], beam_size: int = 4,
                         max_batch_size: int = 32) -> list[str]:
