@@ -29,7 +29,7 @@ from glossary import Glossary, TermMatcher, TermStatus, check_segment, load_glos
 from bitext.records import TermRecord  # noqa: E402
 from glossary.check import find_rendering  # noqa: E402
 from translate.engine import Engine  # noqa: E402
-from translate.model_files import ModelFiles, open_model  # noqa: E402
+from translate.model_files import ModelFiles, open_model, read_vocabulary  # noqa: E402
 
 GLOSSARY_DIR = ROOT / "resources" / "glossary"
 TERMTEST = ROOT / "resources" / "termtest" / "ko-en-terms.tsv"
@@ -74,7 +74,8 @@ class Setup:
 
     @property
     def hints(self) -> bool:
-        return bool(self.files.term_hint_separator)
+        """Whether the hint step reaches the model: ``<sep>`` hints, or a chat LLM's prompt."""
+        return bool(self.files.term_hint_separator) or self.files.family.generator
 
     def engine(self, threads: int) -> Engine:
         return Engine(self.files, inter_threads=1, intra_threads=threads)
@@ -95,7 +96,8 @@ def setup(args: argparse.Namespace) -> Setup:
     else:
         path = args.model
     files = open_model(path)
-    how = "toolkit.json" if files.term_hint_separator else "none declared"
+    how = ("toolkit.json" if files.term_hint_separator else
+           "glossary in the chat prompt" if files.family.generator else "none declared")
     if args.term_hints == "on" and not files.term_hint_separator:
         if not _in_vocabulary(files, SEP):
             sys.exit(f"--term-hints on: {SEP!r} is not in the model's vocabulary")
@@ -110,13 +112,7 @@ def setup(args: argparse.Namespace) -> Setup:
 
 
 def _in_vocabulary(files: ModelFiles, token: str) -> bool:
-    for name in ("shared_vocabulary.json", "source_vocabulary.json", "shared_vocabulary.txt",
-                 "source_vocabulary.txt"):
-        path = files.ct2_dir / name
-        if path.exists():
-            return f'"{token}"' in path.read_text(encoding="utf-8") or \
-                token in path.read_text(encoding="utf-8").split("\n")
-    return False
+    return token in read_vocabulary(files.ct2_dir)
 
 
 def header(title: str, args: argparse.Namespace, s: Setup, **extra: Any) -> None:

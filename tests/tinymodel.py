@@ -110,7 +110,7 @@ def generate_corpus() -> tuple[list[str], list[str]]:
 # ---------------------------------------------------------------------------
 
 
-def _train_spm(lines: list[str], vocab_size: int) -> bytes:
+def _train_spm(lines: list[str], vocab_size: int, **options) -> bytes:
     """Train a BPE SentencePiece model in memory and return its serialized bytes.
 
     ``byte_fallback`` makes any character (e.g. an unseen Hangul syllable) encodable
@@ -127,6 +127,7 @@ def _train_spm(lines: list[str], vocab_size: int) -> bytes:
         byte_fallback=True,
         num_threads=1,  # deterministic
         minloglevel=2,
+        **options,
     )
     return model.getvalue()
 
@@ -161,87 +162,106 @@ def _sinusoids(num_positions: int, dim: int) -> np.ndarray:
     return table.astype(np.float32)
 
 
+class _Init:
+    """Seeded random weights for the tiny Transformers (encoder-decoder and decoder-only)."""
+
+    def __init__(self, seed: int) -> None:
+        self.rng = np.random.default_rng(seed)
+
+    def w(self, *shape: int) -> np.ndarray:
+        return (self.rng.standard_normal(shape) / np.sqrt(shape[-1])).astype(np.float32)
+
+    def norm(self, ln: common_spec.LayerNormSpec) -> None:
+        ln.gamma, ln.beta = np.ones(D_MODEL, np.float32), np.zeros(D_MODEL, np.float32)
+
+    def linear(self, lin: common_spec.LinearSpec, out: int, inp: int, clock_free: bool) -> None:
+        lin.weight, lin.bias = self.w(out, inp), np.zeros(out, np.float32)
+        if clock_free:  # never write into the decoder's clock dimension
+            lin.weight[0] = 0.0
+
+
+def fill_decoder(dec, init: _Init, vocab: list[str], emittable: set[str], *, end_token: str,
+                 clock_slope: float = 0.5, eos_gain: float = EOS_GAIN,
+                 eos_offset: float = EOS_OFFSET) -> None:
+    """Random decoder layers around a clock that only the ``end_token`` logit reads.
+
+    Shared by the encoder-decoder models and the decoder-only LLM (whose prompt positions
+    count too, hence its own slope, gain and offset).
+    """
+    d, v = D_MODEL, len(vocab)
+    emb = init.w(v, d)
+    emb[:, 0] = 0.0
+    dec.embeddings.weight = emb
+    clock = _sinusoids(MAX_POSITIONS, d)
+    clock[:, 0] = clock_slope * np.arange(MAX_POSITIONS)
+    dec.position_encodings.encodings = clock
+    init.norm(dec.layer_norm)
+    for layer in dec.layer:
+        init.norm(layer.self_attention.layer_norm)
+        init.linear(layer.self_attention.linear[0], 3 * d, d, False)
+        init.linear(layer.self_attention.linear[1], d, d, True)
+        if getattr(layer, "attention", None) is not None:
+            init.norm(layer.attention.layer_norm)
+            init.linear(layer.attention.linear[0], d, d, False)
+            init.linear(layer.attention.linear[1], 2 * d, d, False)
+            init.linear(layer.attention.linear[2], d, d, True)
+        init.norm(layer.ffn.layer_norm)
+        init.linear(layer.ffn.linear_0, FFN_DIM, d, False)
+        init.linear(layer.ffn.linear_1, d, FFN_DIM, True)
+
+    proj = init.w(v, d)
+    proj[:, 0] = 0.0  # only the end token reads the clock
+    bias = np.array([0.0 if t in emittable else -20.0 for t in vocab], np.float32)
+    eos = vocab.index(end_token)
+    proj[eos] = 0.0
+    proj[eos, 0] = eos_gain
+    bias[eos] = -eos_offset
+    dec.projection.weight, dec.projection.bias = proj, bias
+
+
 def _make_spec(
-    vocab: list[str], emittable: set[str], *, decoder_start_token: str, seed: int
+    vocab: list[str], emittable: set[str], *, decoder_start_token: str, seed: int,
+    zero_start: bool | None = None, bos_token: str = "<s>",
 ) -> transformer_spec.TransformerSpec:
     """A 2-layer pre-norm Transformer whose decoder always stops after a few steps.
 
     Only ``emittable`` pieces (and ``</s>``) get a usable output bias, so hypotheses
     decode to clean target-language text, like a trained model's, instead of stray
-    bytes or source-only pieces.
+    bytes or source-only pieces.  ``zero_start`` (default: start token ``</s>``) is the
+    Marian convention; NLLB and M2M-100 also start from ``</s>`` but from its embedding.
     """
-    rng = np.random.default_rng(seed)
+    init = _Init(seed)
     d, v = D_MODEL, len(vocab)
-
-    def w(*shape: int) -> np.ndarray:
-        return (rng.standard_normal(shape) / np.sqrt(shape[-1])).astype(np.float32)
-
-    def zeros(*shape: int) -> np.ndarray:
-        return np.zeros(shape, np.float32)
-
-    def norm(ln: common_spec.LayerNormSpec) -> None:
-        ln.gamma, ln.beta = np.ones(d, np.float32), zeros(d)
-
-    def linear(lin: common_spec.LinearSpec, out: int, inp: int, clock_free: bool) -> None:
-        lin.weight, lin.bias = w(out, inp), zeros(out)
-        if clock_free:  # never write into the decoder's clock dimension
-            lin.weight[0] = 0.0
-
     spec = transformer_spec.TransformerSpec.from_config(
         (NUM_LAYERS, NUM_LAYERS), NUM_HEADS, activation=common_spec.Activation.GELU
     )
     enc, dec = spec.encoder, spec.decoder
 
-    enc.embeddings[0].weight = w(v, d)
-    norm(enc.layer_norm)
+    enc.embeddings[0].weight = init.w(v, d)
+    init.norm(enc.layer_norm)
     for layer in enc.layer:
-        norm(layer.self_attention.layer_norm)
-        linear(layer.self_attention.linear[0], 3 * d, d, False)
-        linear(layer.self_attention.linear[1], d, d, False)
-        norm(layer.ffn.layer_norm)
-        linear(layer.ffn.linear_0, FFN_DIM, d, False)
-        linear(layer.ffn.linear_1, d, FFN_DIM, False)
+        init.norm(layer.self_attention.layer_norm)
+        init.linear(layer.self_attention.linear[0], 3 * d, d, False)
+        init.linear(layer.self_attention.linear[1], d, d, False)
+        init.norm(layer.ffn.layer_norm)
+        init.linear(layer.ffn.linear_0, FFN_DIM, d, False)
+        init.linear(layer.ffn.linear_1, d, FFN_DIM, False)
 
-    emb = w(v, d)
-    emb[:, 0] = 0.0
-    dec.embeddings.weight = emb
-    clock = _sinusoids(MAX_POSITIONS, d)
-    clock[:, 0] = 0.5 * np.arange(MAX_POSITIONS)
-    dec.position_encodings.encodings = clock
-    norm(dec.layer_norm)
-    for layer in dec.layer:
-        norm(layer.self_attention.layer_norm)
-        linear(layer.self_attention.linear[0], 3 * d, d, False)
-        linear(layer.self_attention.linear[1], d, d, True)
-        norm(layer.attention.layer_norm)
-        linear(layer.attention.linear[0], d, d, False)
-        linear(layer.attention.linear[1], 2 * d, d, False)
-        linear(layer.attention.linear[2], d, d, True)
-        norm(layer.ffn.layer_norm)
-        linear(layer.ffn.linear_0, FFN_DIM, d, False)
-        linear(layer.ffn.linear_1, d, FFN_DIM, True)
-
-    proj = w(v, d)
-    proj[:, 0] = 0.0  # only EOS reads the clock
-    bias = np.array([0.0 if t in emittable else -20.0 for t in vocab], np.float32)
-    eos = vocab.index("</s>")
-    proj[eos] = 0.0
-    proj[eos, 0] = EOS_GAIN
-    bias[eos] = -EOS_OFFSET
-    dec.projection.weight, dec.projection.bias = proj, bias
-    if decoder_start_token == "</s>":  # as converted OPUS-MT (Marian) models
-        dec.start_from_zero_embedding = True
+    fill_decoder(dec, init, vocab, emittable, end_token="</s>")
+    if decoder_start_token == "</s>" if zero_start is None else zero_start:
+        dec.start_from_zero_embedding = True  # as converted OPUS-MT (Marian) models
 
     spec.register_source_vocabulary(vocab)
     spec.register_target_vocabulary(vocab)
     spec.config.decoder_start_token = decoder_start_token
+    spec.config.bos_token = bos_token
     spec.config.add_source_eos = False
     spec.config.add_source_bos = False
     spec.validate()
     return spec
 
 
-def _save(spec: transformer_spec.TransformerSpec, out_dir: Path) -> None:
+def _save(spec, out_dir: Path) -> None:
     out_dir.mkdir(parents=True, exist_ok=True)
     spec.save(str(out_dir))
 

@@ -31,7 +31,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("-f", "--format", choices=sorted(FORMATS),
                    help="output format (default: from the output's extension, else tsv)")
     add_translation_arguments(p)
-    p.add_argument("--list-models", action="store_true", help="show where models are looked for")
+    p.add_argument("--list-models", action="store_true",
+                   help="show where models are looked for, and each model's family")
     p.add_argument("--threads", type=int, default=0,
                    help="CPU threads per translation (intra_threads; 0 = all cores)")
     p.add_argument("--workers", type=int, default=1,
@@ -57,8 +58,10 @@ def list_models(explicit: str | None) -> int:
         except ModelError as e:
             print(f"{how:10} {path}  (unusable: {e.message})")
             continue
-        hints = "term hints" if files.term_hint_separator else "no term hints"
-        print(f"{how:10} {path}  ({files.layout}, {files.name}, {hints})")
+        hints = ("glossary in the prompt" if files.family.generator else "term hints"
+                 if files.term_hint_separator else "no term hints")
+        print(f"{how:10} {path}  ({files.layout}: {files.family.describe()}, {files.name}, "
+              f"{hints})")
     return 0
 
 

@@ -74,7 +74,7 @@ def prepare(engine: Engine, source: str, matches: list[TermMatch],
             options: DecodeOptions) -> Job:
     job = Job(source, matches, engine.source_pieces(source))
     active = [matches[i] for i in job.active]
-    if "hint" in options.strategies and engine.hint_separator:
+    if "hint" in options.strategies and engine.takes_hints:
         job.hint_targets = list(dict.fromkeys(m.term.target for m in active))
         job.hints = [engine.target_pieces(t) for t in job.hint_targets]
     job.suppress = forbidden_pieces(engine, sorted({f for m in active for f in m.term.forbidden}))

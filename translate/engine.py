@@ -1,55 +1,87 @@
-"""The CTranslate2 model with its SentencePiece models: text in, pieces through, text out.
+"""The CTranslate2 model with its tokenizer: text in, pieces through, text out.
 
-Everything model-specific (end-of-sentence handling, the term-hint separator, Moses
-detokenisation) is settled here so the enforcement code speaks only in pieces.
+Everything model-specific (the family's language tokens or chat template, end-of-sentence
+handling, the term-hint separator, detokenisation) is settled here and in
+translate/families.py, so the enforcement code speaks only in English target pieces and
+decodes every model through one ``translate_batch``.
 """
 from __future__ import annotations
 
 import os
-from functools import lru_cache
-from pathlib import Path
 from collections.abc import Sequence
+from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 
 import ctranslate2
-import sentencepiece as spm
 from sacremoses import MosesDetokenizer
 
-from translate.model_files import ModelError, ModelFiles, locate_model
+from translate.families import GLOSSARY_PROMPT, Chat, Seq2Seq
+from translate.model_files import (
+    DECODER_VOCABULARY,
+    ModelError,
+    ModelFiles,
+    locate_model,
+    read_vocabulary,
+)
 from translate.options import DecodeOptions
+from translate.subwords import Subwords, load_subwords
 
 EOS = "</s>"
 
 
-def _load_spm(path: Path) -> spm.SentencePieceProcessor:
-    try:
-        return spm.SentencePieceProcessor(model_file=str(path))
-    except (OSError, RuntimeError) as e:
-        raise ModelError(f"corrupt SentencePiece model: {str(e).splitlines()[0]}",
-                         str(path)) from None
+@dataclass
+class Decoded:
+    """A decoding result shaped like ``ctranslate2.TranslationResult``, family tokens removed."""
+
+    hypotheses: list[list[str]]
+    scores: list[float]
+    attention: list[list[list[float]]] | None = None
 
 
 class Engine:
-    """One loaded model. Thread options map straight onto ``ctranslate2.Translator``."""
+    """One loaded model. Thread options map straight onto ``ctranslate2.Translator``
+    (``ctranslate2.Generator`` for chat LLMs)."""
 
     def __init__(self, files: ModelFiles, *, device: str = "cpu", inter_threads: int = 1,
                  intra_threads: int = 0, compute_type: str = "default"):
         self.files = files
+        self.family = files.family
+        runtime = ctranslate2.Generator if self.family.generator else ctranslate2.Translator
         try:
-            self.translator = ctranslate2.Translator(
+            self.model = runtime(
                 str(files.ct2_dir), device=device, compute_type=compute_type,
                 inter_threads=inter_threads, intra_threads=intra_threads)
         except (RuntimeError, ValueError, OSError) as e:
             raise ModelError(f"cannot load CTranslate2 model: {str(e).splitlines()[0]}",
                              str(files.ct2_dir)) from None
-        self.sp_source = _load_spm(files.source_spm)
-        self.sp_target = self.sp_source if files.target_spm == files.source_spm else _load_spm(
-            files.target_spm)
+        self.sp_source = load_subwords(files.source_spm)
+        self.sp_target = self.sp_source if files.target_spm == files.source_spm else (
+            load_subwords(files.target_spm))
         self.append_eos = files.append_source_eos
         self.hint_separator = files.term_hint_separator
         self._detok = MosesDetokenizer(lang="en")
         # per engine, not per class: a class-level lru_cache would keep every engine alive
         self._target_pieces = lru_cache(maxsize=65536)(self._encode_target)
+        if isinstance(self.family, Seq2Seq):
+            self.source_lead = self.family.source_lead(self.sp_source.encode)
+        else:
+            self._chat = _ChatPrompt(self.family, self.sp_source,
+                                     read_vocabulary(files.ct2_dir, (DECODER_VOCABULARY,)))
+
+    @property
+    def translator(self):
+        """The ``ctranslate2.Translator`` (or ``Generator``), for callers that used it."""
+        return self.model
+
+    @property
+    def takes_hints(self) -> bool:
+        """Whether glossary targets go to the model: ``<sep>`` hints, or a chat prompt."""
+        return bool(self.hint_separator) or self.family.generator
+
+    @property
+    def has_attention(self) -> bool:
+        return self.family.has_attention
 
     @classmethod
     def load(cls, model: str | os.PathLike | ModelFiles | None = None, **options) -> "Engine":
@@ -58,19 +90,22 @@ class Engine:
 
     # --- source side -------------------------------------------------------------------
     def source_pieces(self, text: str) -> list[str]:
-        return self.sp_source.encode(text, out_type=str)
+        return self.sp_source.encode(text)
 
     def source_tokens(self, pieces: list[str], hints: Sequence[list[str]] = ()) -> list[str]:
-        """What the encoder reads: pieces, then ``<sep> term`` per hint, then ``</s>``."""
-        tokens = list(pieces)
-        if hints and self.hint_separator:
-            for hint in hints:
-                tokens += [self.hint_separator, *hint]
-        return tokens + [EOS] if self.append_eos else tokens
+        """What the model reads.
+
+        Translation models: the family's language tokens around the pieces, ``<sep> term``
+        per hint, ``</s>``. Chat models: the prompt, hints as a glossary instruction.
+        """
+        if isinstance(self.family, Chat):
+            return self._chat.tokens(pieces, [self.detokenize(h) for h in hints])
+        return self.family.source_tokens(self.source_lead, list(pieces), list(hints),
+                                         self.hint_separator, self.append_eos)
 
     # --- target side -------------------------------------------------------------------
     def _encode_target(self, text: str) -> tuple[str, ...]:
-        return tuple(self.sp_target.encode(text, out_type=str))
+        return tuple(self.sp_target.encode_word(text))
 
     def target_pieces(self, text: str) -> list[str]:
         """Pieces of an English phrase as the decoder would write it mid-sentence."""
@@ -78,21 +113,113 @@ class Engine:
 
     def detokenize(self, pieces: list[str]) -> str:
         text = self.sp_target.decode(pieces)
+        if self.family.generator:  # an LLM writes finished text; one segment is one line
+            return " ".join(text.split())
         return self._detok.detokenize(text.split()) if text else text
 
     # --- decoding ----------------------------------------------------------------------
-    def translate_batch(self, sources: list[list[str]], **options: Any) -> list:
-        return self.translator.translate_batch(sources, **options)
+    def translate_batch(self, sources: list[list[str]], **options) -> list:
+        """``Translator.translate_batch`` semantics for every family.
+
+        Hypotheses, scores and attention come back without the family's language tokens,
+        and a ``target_prefix`` is English pieces only: the language token is put in front
+        of it here.
+        """
+        if isinstance(self.family, Chat):
+            return self._generate(sources, **options)
+        return self._translate(self.family, sources, **options)
+
+    def _translate(self, family: Seq2Seq, sources: list[list[str]], *,
+                   target_prefix: list[list[str]] | None = None, **options) -> list:
+        lead = list(family.target_lead)
+        if lead:
+            target_prefix = [lead + list(p) for p in (target_prefix or [[]] * len(sources))]
+        if target_prefix is not None:
+            options["target_prefix"] = target_prefix
+        results = self.model.translate_batch(sources, **options)
+        skip = len(self.source_lead)
+        if not lead and not skip:
+            return results
+        # attention columns are source positions: drop the language token so that column j
+        # is source piece j, as the prefix step expects
+        return [Decoded([h[len(lead):] for h in r.hypotheses], list(r.scores),
+                        [[row[skip:] for row in a[len(lead):]] for a in r.attention]
+                        if r.attention else None)
+                for r in results]
+
+    def _generate(self, prompts: list[list[str]], *, target_prefix: list[list[str]] | None
+                  = None, max_decoding_length: int = 256, max_batch_size: int = 32,
+                  return_attention: bool = False, **options) -> list[Decoded]:
+        """Decode with ``Generator.generate_batch``: the prompt, then the forced prefix.
+
+        Prompt and prefix go in as start tokens with ``include_prompt_in_result=False``, so
+        the shared length of the batch is forwarded at once; CTranslate2 forces the rest of
+        the longer inputs step by step, and with ``return_alternatives`` (4.8) returns those
+        forced tokens with the result. So batches are made here (sorted by length, as
+        CTranslate2 would) to know that remainder and cut it off; the prefix is put back in
+        front, as a Translator returns it.
+        """
+        del return_attention  # a Generator has none; enforcement falls back (has_attention)
+        prefixes = target_prefix or [[] for _ in prompts]
+        to_model, from_model = self.sp_target.to_model, self.sp_target.from_model
+        if options.get("suppress_sequences"):
+            options["suppress_sequences"] = [
+                to_model(s) for s in self._any_position(options["suppress_sequences"])]
+        static = self._chat.static
+        starts = [to_model(p[len(static):] + list(x)) for p, x in zip(prompts, prefixes)]
+        order = sorted(range(len(starts)), key=lambda i: len(starts[i]))
+        size = max_batch_size or len(starts) or 1
+        decoded: list = [None] * len(starts)
+        for at in range(0, len(order), size):
+            chunk = order[at:at + size]
+            shortest = min(len(starts[i]) for i in chunk)
+            longest = max(len(starts[i]) for i in chunk)
+            results = self.model.generate_batch(
+                [starts[i] for i in chunk], static_prompt=to_model(static),
+                include_prompt_in_result=False, end_token=self._chat.end_tokens,
+                max_length=max_decoding_length + longest - shortest, **options)
+            for i, r in zip(chunk, results):
+                forced = starts[i][shortest:] if options.get("return_alternatives") else []
+                decoded[i] = Decoded([list(prefixes[i]) + from_model(_after(s, forced))
+                                      for s in r.sequences], list(r.scores))
+        return decoded
+
+    def _any_position(self, sequences: list[list[str]]) -> list[list[str]]:
+        """Each sequence as written mid-sentence and as the first words of the answer.
+
+        Byte-level BPE (and Gemma's SentencePiece) spell a word differently at the start of
+        the text, with no ``▁``; a chat model's answer starts there, so a forbidden rendering
+        is blocked in both spellings (the second also where it would end a longer word, a
+        rare loss accepted for the guarantee).
+        """
+        out = [list(s) for s in sequences]
+        for seq in sequences:
+            first = self.sp_target.encode(self.sp_target.decode(list(seq)).strip())
+            if first and first not in out:
+                out.append(first)
+        return out
 
     def score_batch(self, sources: list[list[str]], targets: list[list[str]],
                     max_batch_size: int = 32) -> list[float]:
-        """Mean log-probability per target piece (``</s>`` included) of complete translations.
+        """Mean log-probability per target piece of complete translations (``targets`` are
+        English pieces, as ``translate_batch`` returns them).
 
         One number comparable across hypotheses of any length or origin (beam, alternatives,
         forced prefixes), which the scores returned by ``translate_batch`` are not.
         """
-        results = self.translator.score_batch(sources, targets, max_batch_size=max_batch_size)
-        return [sum(r.log_probs) / max(1, len(r.log_probs)) for r in results]
+        if isinstance(self.family, Chat):
+            to_model = self.sp_target.to_model
+            full = [to_model(s) + to_model(list(t)) for s, t in zip(sources, targets)]
+            results = self.model.score_batch(full, max_batch_size=max_batch_size)
+            # the answer's pieces only: the prompt is the same for every candidate
+            logs = [r.log_probs[-max(1, len(to_model(list(t)))):]
+                    for r, t in zip(results, targets)]
+        else:
+            lead = list(self.family.target_lead)
+            results = self.model.score_batch(sources, [lead + list(t) for t in targets],
+                                             max_batch_size=max_batch_size)
+            logs = [r.log_probs[len(lead):] for r in results]
+        return [sum(lp) / max(1, len(lp)) for lp in logs]
 
     def translate_plain(self, texts: list[str], options: DecodeOptions | None = None,
                         **changes: Any) -> list[str]:
@@ -106,3 +233,29 @@ class Engine:
             sources, beam_size=opts.beam_size, max_batch_size=opts.max_batch_size,
             max_decoding_length=opts.max_decoding_length, length_penalty=opts.length_penalty)
         return [self.detokenize(r.hypotheses[0]) for r in results]
+
+
+def _after(sequence: list[str], forced: list[str]) -> list[str]:
+    return sequence[len(forced):] if sequence[:len(forced)] == forced else sequence
+
+
+class _ChatPrompt:
+    """The translation prompt of a chat model, as tokens: template specials stay tokens."""
+
+    def __init__(self, family: Chat, subwords: Subwords, vocab: set[str]):
+        self.family, self.subwords = family, subwords
+        before, after = family.prompt_parts()
+        self.static = self._encode(before)    # the same for every sentence: cached by CT2
+        self.after = self._encode(after)
+        self.end_tokens = [t for t in family.end_tokens if t in vocab]
+
+    def _encode(self, text: str) -> list[str]:
+        tokens: list[str] = []
+        for special, part in self.family.split_specials(text):
+            tokens += [part] if special else self.subwords.encode(part)
+        return tokens
+
+    def tokens(self, pieces: list[str], terms: list[str]) -> list[str]:
+        glossary = self._encode(GLOSSARY_PROMPT.format(terms="; ".join(terms)) + "\n\n") \
+            if terms else []
+        return self.static + glossary + list(pieces) + self.after

@@ -1,4 +1,5 @@
-"""Where the model is and which layout it has (OPUS-MT directory, Argos package or zip).
+"""Where the model is, which layout it has (converted CTranslate2 directory, Argos package or
+zip) and which family its files say it belongs to (translate/families.py).
 
 Kept apart from the engine so ``translate --list-models`` and error messages can explain the
 search without loading any weights.
@@ -15,6 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from bitext.errors import InputError
+from translate.families import ARGOS, Family, FamilyError, detect, tokenizer_files
 
 ENV_VAR = "KOEN_MODEL"
 DEFAULT_NAME = "ko-en-small"
@@ -23,10 +25,13 @@ DATA_DIR = "koen-terminology"   # share/<DATA_DIR>/models/ in a non-editable ins
 HOW_TO_GET_ONE = (
     "get a CTranslate2 ko→en model: convert OPUS-MT with "
     "`pip install transformers sentencepiece && ct2-transformers-converter --model "
-    "Helsinki-NLP/opus-mt-ko-en --output_dir ko-en` and copy source.spm/target.spm into it, "
+    "Helsinki-NLP/opus-mt-ko-en --output_dir ko-en` and copy source.spm/target.spm into it "
+    "(NLLB-200, M2M-100, MADLAD-400 and chat LLMs: see the README), "
     "or pass an Argos `.argosmodel` file; then use --model DIR or set "
     f"{ENV_VAR}=DIR"
 )
+VOCABULARIES = ("shared_vocabulary", "source_vocabulary", "target_vocabulary")
+DECODER_VOCABULARY = "vocabulary"   # what CTranslate2 writes for decoder-only models
 
 
 class ModelError(InputError):
@@ -35,13 +40,18 @@ class ModelError(InputError):
 
 @dataclass(frozen=True)
 class ModelFiles:
-    """A CTranslate2 model directory and the SentencePiece models that go with it."""
+    """A CTranslate2 model directory and the tokenizer files that go with it.
+
+    ``source_spm``/``target_spm`` are SentencePiece models, or the same ``tokenizer.json``
+    for chat LLMs that ship only that.
+    """
 
     ct2_dir: Path
     source_spm: Path
     target_spm: Path
-    layout: str                 # "opus-mt" | "argos"
+    layout: str                 # "argos", else the family name ("opus-mt", "nllb", "qwen", …)
     meta: dict = field(default_factory=dict, compare=False)  # toolkit.json, if any
+    family: Family = field(default=ARGOS, compare=False)
 
     @property
     def name(self) -> str:
@@ -111,19 +121,56 @@ def open_model(path: str | os.PathLike) -> ModelFiles:
             raise ModelError("not a model directory or .argosmodel zip", str(p))
         p = extract_argos(p)
     if (p / "model.bin").exists():
-        spm = [p / "source.spm", p / "target.spm"]
-        missing = [s.name for s in spm if not s.exists()]
-        if missing:
-            raise ModelError(f"CTranslate2 model without {', '.join(missing)} "
-                             "(OPUS-MT layout needs source.spm and target.spm)", str(p))
-        return ModelFiles(p, spm[0], spm[1], "opus-mt", _read_json(p / "toolkit.json"))
+        return _converted(p, _read_json(p / "toolkit.json"))
     package = _argos_root(p)
     if package is not None:
         spm = package / "sentencepiece.model"
         meta = _read_json(package / "toolkit.json")
-        return ModelFiles(package / "model", spm, spm, "argos", meta)
+        family = _family(package / "model", meta, layout="argos")
+        return ModelFiles(package / "model", spm, spm, "argos", meta, family)
     raise ModelError("no model.bin here: not a CTranslate2 model directory (OPUS-MT layout) "
                      f"or Argos package; {HOW_TO_GET_ONE}", str(p))
+
+
+def _converted(p: Path, meta: dict) -> ModelFiles:
+    """A directory written by a CTranslate2 converter, with the family's tokenizer files."""
+    family = _family(p, meta)
+    try:
+        source, target = tokenizer_files(family, p)
+    except FamilyError as e:
+        raise ModelError(str(e), str(p)) from None
+    return ModelFiles(p, source, target, family.name, meta, family)
+
+
+def _family(ct2_dir: Path, meta: dict, layout: str | None = None) -> Family:
+    decoder_only = any((ct2_dir / f"{DECODER_VOCABULARY}.{ext}").exists()
+                       for ext in ("json", "txt"))
+    names = (DECODER_VOCABULARY,) if decoder_only else VOCABULARIES
+    try:
+        return detect(read_vocabulary(ct2_dir, names), decoder_only, meta.get("family"),
+                      layout)
+    except FamilyError as e:
+        where = ct2_dir / "toolkit.json" if meta.get("family") else ct2_dir
+        raise ModelError(str(e), str(where)) from None
+
+
+def read_vocabulary(ct2_dir: Path, names: tuple[str, ...] = VOCABULARIES) -> set[str]:
+    """Tokens of a converted model (JSON list, or one token a line in older conversions)."""
+    tokens: set[str] = set()
+    for name in names:
+        path = ct2_dir / f"{name}.json"
+        if path.exists():
+            try:
+                data = json.loads(path.read_text(encoding="utf-8"))
+            except (ValueError, UnicodeDecodeError) as e:
+                raise ModelError(f"corrupt vocabulary: {e}", str(path)) from None
+            if not isinstance(data, list):
+                raise ModelError("vocabulary is not a JSON list", str(path))
+            tokens.update(data)
+        elif path.with_suffix(".txt").exists():
+            text = path.with_suffix(".txt").read_text(encoding="utf-8")
+            tokens.update(text.split("\n"))
+    return tokens
 
 
 def _argos_root(p: Path) -> Path | None:
