@@ -11,6 +11,8 @@ from dataclasses import asdict, dataclass, field
 from enum import Enum
 from typing import Any
 
+from bitext.qa.issue import QAIssue
+
 
 class TermStatus(str, Enum):
     APPLIED = "applied"
@@ -62,12 +64,14 @@ class AlignedSegment:
     paragraph: int = 1              # 1-based paragraph; writers keep paragraph breaks
     line: int | None = None         # 1-based line of the source file it came from
     notes: tuple[str, ...] = ()     # warnings worth showing a person (split long line, ...)
+    qa: list[QAIssue] = field(default_factory=list)   # segment QA findings (bitext.qa)
 
     def to_dict(self) -> dict[str, Any]:
         return {
             "index": self.index, "doc": self.doc, "paragraph": self.paragraph,
             "line": self.line, "source": self.source, "translation": self.translation,
             "terms": [t.to_dict() for t in self.terms], "notes": list(self.notes),
+            "qa": [q.to_dict() for q in self.qa],
         }
 
     @classmethod
@@ -77,4 +81,5 @@ class AlignedSegment:
             terms=[TermRecord.from_dict(t) for t in d.get("terms") or ()],
             doc=d.get("doc") or "", paragraph=d.get("paragraph") or 1, line=d.get("line"),
             notes=tuple(d.get("notes") or ()),
+            qa=[QAIssue.from_dict(q) for q in d.get("qa") or ()],
         )

@@ -14,11 +14,11 @@ sentence more fluent. String replacement after the fact is never used.
 """
 from __future__ import annotations
 
-import re
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field, replace
 from difflib import SequenceMatcher
 
+from bitext.qa import QAIssue, check_pair
 from bitext.records import TermRecord, TermStatus
 from glossary.check import check_segment, find_rendering
 from glossary.match import TermMatch
@@ -28,7 +28,6 @@ from translate.options import DecodeOptions
 
 PREFIX_ALTERNATIVES = 4  # next-token alternatives after a forced term, to find a word start
 MAX_PLACES = 2           # places tried for a forced term (a garbled attempt, attention)
-LENGTH_KEPT = 0.7        # a repaired sentence should keep this share of its length
 NEAR_MISS = 0.6          # similarity at which a span counts as a garbled try at the term
 SAME_LENGTH_BONUS = 0.05  # "public intelligence" over "intelligence" for a two-word term
 
@@ -50,6 +49,7 @@ class Job:
     strategy: dict[int, str] = field(default_factory=dict)   # match index -> step
     locked: int = 0                                # target pieces fixed by a prefix
     records: list[TermRecord] = field(default_factory=list)  # the final check, with steps
+    qa: list[QAIssue] = field(default_factory=list)          # segment QA of the final text
 
     @property
     def active(self) -> list[int]:
@@ -205,22 +205,21 @@ def _copied_terms(job: Job, text: str) -> set[str]:
     return {t for t, n in wanted.items() if len(find_rendering(t, text)) > n}
 
 
-_LOOP = re.compile(r"\b(\w+(?:\W+\w+){0,2})(?:\W+\1\b)+", re.IGNORECASE)
+# Findings that mean a candidate lost or garbled content; latin-missing and untranslated are
+# left to the report (the weak model drops names in every candidate alike).
+CHOICE_CODES = ("omission", "number", "repetition", "punctuation")
 
 
 def flaws(job: Job, text: str, draft: str) -> int:
-    """QA problems a candidate may have that mean lost content, counted.
+    """QA errors of a candidate that mean lost content, plus terms copied twice.
 
-    Much shorter than the unconstrained draft; a word or phrase looping ("Iran Iran",
-    "daily daily daily"); a term copied more often than the source has it; a quotation
-    opened and not closed. Used only to choose between candidates that meet the same terms.
+    Much shorter than the unconstrained draft or than its source warrants, a number dropped,
+    a word or phrase looping ("Iran Iran"), a quotation opened and not closed (all from
+    :func:`bitext.qa.check_pair`), or a term rendered more often than the source has it.
+    Used only to choose between candidates that meet the same terms.
     """
-    count = int(len(text) < LENGTH_KEPT * len(draft))
-    count += sum(1 for m in _LOOP.finditer(text) if len(m.group(1)) > 2
-                 and not _LOOP.search(job.source))
-    count += len(_copied_terms(job, text))
-    count += int(text.count('"') % 2 == 1 and job.source.count('"') % 2 == 0)
-    return count
+    found = check_pair(job.source, text, draft=draft or None, codes=CHOICE_CODES)
+    return sum(q.severity == "error" for q in found) + len(_copied_terms(job, text))
 
 
 def source_span(engine: Engine, job: Job, match: TermMatch) -> range:
@@ -379,12 +378,15 @@ def polish(job: Job) -> str:
 
 
 def finish(job: Job) -> None:
-    """The final text and its check, each applied term credited to the step that made it."""
+    """The final text and its checks: terms (each applied one credited to the step that
+    made it) and segment QA, against the first pass where enforcement changed the text."""
     job.text = polish(job)
     job.records = [
         replace(r, strategy=job.strategy.get(i)) if r.status is TermStatus.APPLIED else r
         for i, r in enumerate(check_segment(job.matches, job.text))
     ]
+    job.qa = check_pair(job.source, job.text,
+                        draft=job.draft if job.draft and job.draft != job.text else None)
 
 
 def enforce(engine: Engine, sources: list[str], matches: list[list[TermMatch]],

@@ -79,6 +79,6 @@ class Translator:
         matches = [self.matcher.find(s) for s in sources]
         jobs = enforce(self.engine, sources, matches, self.options)
         return [AlignedSegment(seg.index, seg.source, job.text, job.records, seg.doc,
-                               seg.paragraph, seg.line, seg.notes)
+                               seg.paragraph, seg.line, seg.notes, job.qa)
                 for seg, job in zip(segments, jobs)]
 

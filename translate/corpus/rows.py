@@ -13,9 +13,9 @@ from translate.segment import Segment
 
 ROUTING = ("shard", "doc_no")                 # only between the driver and the actors
 INPUT = ("doc", "index", "paragraph", "line", "source", "notes", "error")
-OUTPUT = ("translation", "terms", "notes", "error")    # what an actor (re)writes
+OUTPUT = ("translation", "terms", "notes", "qa", "error")    # what an actor (re)writes
 STORED = ("doc", "index", "paragraph", "line", "source", "translation", "terms", "notes",
-          "error")
+          "qa", "error")
 
 
 def _types() -> dict[str, Any]:
@@ -26,10 +26,12 @@ def _types() -> dict[str, Any]:
                       ("status", pa.string()), ("strategy", pa.string()),
                       ("found", pa.string()), ("target_start", pa.int64()),
                       ("target_end", pa.int64())])
+    qa = pa.struct([("code", pa.string()), ("severity", pa.string()), ("side", pa.string()),
+                    ("start", pa.int64()), ("end", pa.int64()), ("message", pa.string())])
     return {"shard": pa.string(), "doc_no": pa.int64(), "doc": pa.string(),
             "index": pa.int64(), "paragraph": pa.int64(), "line": pa.int64(),
             "source": pa.string(), "translation": pa.string(), "terms": pa.list_(term),
-            "notes": pa.list_(pa.string()), "error": pa.string()}
+            "notes": pa.list_(pa.string()), "qa": pa.list_(qa), "error": pa.string()}
 
 
 def schema(names: tuple[str, ...]):
@@ -51,9 +53,9 @@ def output(aligned: AlignedSegment | None, row: dict, error: str | None = None) 
     """The output columns of one row, from the record's own ``to_dict``."""
     if aligned is None:
         return {"translation": "", "terms": [], "notes": list(row.get("notes") or ()),
-                "error": error}
+                "qa": [], "error": error}
     d = aligned.to_dict()
-    return {**{k: d[k] for k in ("translation", "terms", "notes")}, "error": None}
+    return {**{k: d[k] for k in ("translation", "terms", "notes", "qa")}, "error": None}
 
 
 def to_aligned(row: dict) -> AlignedSegment:
