@@ -41,6 +41,29 @@ def _spaced(text: str) -> str:
     return " ".join(text.split()).lower()
 
 
+def _not_covered(doubtful: list, accepted: list[tuple[int, int, int]]) -> list:
+    """Drop doubtful hits inside a longer hit the particle rule already accepted.
+
+    That word is the accepted term plus particles (공감지능은 holds 공감, the stem of 공감하다),
+    so Kiwi need not be asked about the shorter hit: the longest match would win anyway.
+    Sorted sweep, so the cost stays linear in the number of hits (times a log).
+    """
+    if not doubtful or not accepted:
+        return doubtful
+    ordered = sorted((s, e) for s, e, _ in accepted)
+    starts, reach, furthest = [], [], -1
+    for s, e in ordered:
+        furthest = max(furthest, e)
+        starts.append(s)
+        reach.append(furthest)
+    kept = []
+    for hit in doubtful:
+        k = bisect_right(starts, hit[0]) - 1
+        if k < 0 or reach[k] <= hit[1]:
+            kept.append(hit)
+    return kept
+
+
 def _positions(text: str) -> list[int]:
     """Where each non-space character of ``text`` is: maps compact offsets back."""
     return [i for i, ch in enumerate(text) if not ch.isspace()]
@@ -113,6 +136,7 @@ class TermMatcher:
                 elif tail == "none" or (left and not compounds):
                     continue
                 doubtful.append((start, end, index, stem, left, tail != "none"))
+        doubtful = _not_covered(doubtful, candidates)
         if doubtful:
             candidates += self._by_morphemes(text, doubtful)
         if not candidates:

@@ -288,7 +288,7 @@ def test_console_entry_point_smoke(tmp_path):
                            str(CURATED), "--to", "tbx", "-o", str(out)],
                           cwd=ROOT, capture_output=True, text=True)
     assert done.returncode == 0, done.stderr
-    assert out.read_text(encoding="utf-8").count("<conceptEntry") == 15
+    assert out.read_text(encoding="utf-8").count("<conceptEntry") == 17
     done = subprocess.run([sys.executable, "-m", "translate.glossary_cli", "lint",
                            str(LINT / "g002-duplicate.yaml")], cwd=ROOT, capture_output=True,
                           text=True)

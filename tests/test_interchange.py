@@ -147,4 +147,4 @@ def test_import_refuses_conflicting_rows(tmp_path, capsys):
 def test_export_json(tmp_path, capsys):
     out = tmp_path / "g.tbx"
     assert main(["export", "--json", str(CURATED), "--to", "tbx", "-o", str(out)]) == 0
-    assert '"terms": 15' in capsys.readouterr().out
+    assert '"terms": 17' in capsys.readouterr().out
