@@ -75,6 +75,19 @@ def test_lint_json(capsys):
     assert data["problems"][0]["name"] == "target-forbidden"
 
 
+def test_kiwi_hint_is_printed_but_does_not_fail_lint(capsys):
+    fixture = LINT / "g010-not-one-word.yaml"
+    code, out, err = run(capsys, "lint", fixture)
+    assert code == 0 and err == "0 problem(s), 1 hint(s)\n"
+    assert out == (f"{fixture}:2: G010: hint: Kiwi reads '전장치' as more than one word "
+                   "(전/MM 장치/NNG); it is found on its own and before particles, but its "
+                   "compounds, suffixes or inflections may be missed\n")   # not 전장, 구독하다
+    code, out, _ = run(capsys, "lint", "--json", fixture)
+    data = json.loads(out)
+    assert code == 0 and (data["count"], data["hints"]) == (0, 1)
+    assert data["problems"][0]["severity"] == "hint"
+
+
 def test_malformed_yaml_is_a_lint_problem_with_its_line(tmp_path, capsys):
     bad = tmp_path / "bad.yaml"
     bad.write_text("terms:\n  - source: [unclosed\n", encoding="utf-8")
