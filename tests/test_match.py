@@ -183,3 +183,14 @@ def test_kiwi_only_for_sentences_with_a_doubtful_hit_each_once():
     text = "전장사업본부. 냉난방공조사업부와 웹OS용 앱. 아무 용어 없음."
     assert [x.surface for x in m.find(text)] == ["전장", "냉난방공조", "웹OS"]
     assert m.analysed == 2                                # two of three sentences, once each
+
+
+def test_what_the_readme_says_is_not_matched():
+    m = TermMatcher([Term("탄소", "carbon"), Term("전기", "electricity"),
+                     Term("내밀다", "hold out"), Term("돕다", "help"), Term("구독", "subscription")])
+    assert m.find("탈탄소 전략") == []                  # after a prefix
+    assert m.find("전기차를 샀다") == []                # before a one-syllable noun
+    assert m.find("손을 내미는 순간") == []             # ㄹ-dropping stem (Kiwi: 나/의/미/는)
+    assert m.find("서로 도와 일한다") == []             # ㅂ-irregular stem
+    assert m.find("정수기를 구독하는 고객") == []       # a noun entry is not its 하다 verb
+    assert [x.surface for x in m.find("탄소 배출과 전기 요금")] == ["탄소", "전기"]
