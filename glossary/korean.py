@@ -19,7 +19,9 @@ PARTICLES: frozenset[str] = frozenset("""
 
 # Tails the particle list accepts that are also a word's own ending: 일본인 (a Japanese, not
 # Japan + copula 인), 부시다 (the verb "to dazzle", not Bush + copula 다).  The matcher asks
-# Kiwi about these instead of trusting the list (measured on the news sets: see glossary.morph).
+# Kiwi about these instead of trusting the list.  Measured: over the 3,000 news dev+test
+# sentences with the shipped glossaries, Kiwi disagreed with 11 of the list's 1,300 yeses:
+# 일본인 ×4, 팔레스타인인 ×1 and the particle 이란 after a closing quote ×6 (see glossary.match).
 AMBIGUOUS_TAILS: frozenset[str] = frozenset({"인", "다"})
 
 MAX_TAIL = 8  # longer tails are never a particle chain: stop early
