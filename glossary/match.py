@@ -22,6 +22,8 @@ from glossary.model import Glossary, Term, match_key
 from glossary.morph import Analysis, analyse, sentence_spans, verb_stem
 
 Stem = tuple[tuple[str, str], ...]   # a verb lemma's stem morphemes, (form, tag)
+# A hit for Kiwi to judge: start, end, term index, verb stem or None, glued left, glued right
+Doubtful = tuple[int, int, int, Stem | None, bool, bool]
 
 MIN_CHUNK = 2  # an unlisted spacing may not split a term into one-syllable pieces (그 전 장)
 
@@ -41,7 +43,8 @@ def _spaced(text: str) -> str:
     return " ".join(text.split()).lower()
 
 
-def _not_covered(doubtful: list, accepted: list[tuple[int, int, int]]) -> list:
+def _not_covered(doubtful: list[Doubtful], accepted: list[tuple[int, int, int]]
+                 ) -> list[Doubtful]:
     """Drop doubtful hits inside a longer hit the particle rule already accepted.
 
     That word is the accepted term plus particles (공감지능은 holds 공감, the stem of 공감하다),
@@ -117,7 +120,7 @@ class TermMatcher:
             return []
         where = _positions(text)
         candidates: list[tuple[int, int, int]] = []
-        doubtful: list[tuple[int, int, int, Stem | None, bool, bool]] = []
+        doubtful: list[Doubtful] = []
         for last, found in hits:
             for index, length, stem in found:
                 start, end = where[last - length + 1], where[last] + 1
@@ -194,8 +197,7 @@ class TermMatcher:
             and is_particle_chain("".join(text[start:end].split())))
         return left, kind, unsure
 
-    def _by_morphemes(self, text: str, doubtful: list[tuple[int, int, int, Stem | None, bool,
-                                                             bool]]) -> list[tuple[int, int, int]]:
+    def _by_morphemes(self, text: str, doubtful: list[Doubtful]) -> list[tuple[int, int, int]]:
         """Judge glued hits by Kiwi's analysis of their sentence (each sentence once)."""
         spans = sentence_spans(text)
         starts = [s for s, _ in spans]
