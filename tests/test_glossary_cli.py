@@ -195,6 +195,15 @@ def test_diff_json_and_no_change(tmp_path, capsys):
     assert "0 added, 0 removed, 0 changed" in out and "No term changed." in out
 
 
+def test_diff_shows_a_compounds_change(tmp_path, capsys):
+    old, new = tmp_path / "old.yaml", tmp_path / "new.yaml"
+    old.write_text("terms:\n  - {source: 전장, target: vehicle components}\n", encoding="utf-8")
+    new.write_text("terms:\n  - {source: 전장, target: vehicle components, compounds: false}\n",
+                   encoding="utf-8")
+    code, out, _ = run(capsys, "diff", old, new)
+    assert code == 0 and "| 전장 | compounds | true | false |" in out
+
+
 def test_diff_git_revisions(tmp_path, capsys, monkeypatch):
     repo = tmp_path / "repo"
     (repo / "resources" / "glossary").mkdir(parents=True)
