@@ -60,3 +60,17 @@ def test_matches_are_sound(parts):
 def test_any_text_is_safe(text):
     for m in MATCHER.find(text):
         assert 0 <= m.start < m.end <= len(text)
+
+
+OLD = TermMatcher(TERMS, morphology=False)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.sampled_from(PIECES), max_size=30))
+def test_kiwi_only_adds_where_the_particle_rule_is_sure(parts):
+    """Without an ambiguous tail (인, 다) or a particle-like term, every match of the matcher
+    before Kiwi is still there, or inside a longer match that won over it."""
+    text = "".join(parts)
+    new = [(m.start, m.end) for m in MATCHER.find(text)]
+    for m in OLD.find(text):
+        assert any(s <= m.start and m.end <= e for s, e in new), (m, new)
