@@ -2,80 +2,21 @@
 
 Why in one run: the ratio pipeline/bare is only meaningful on the same machine, model,
 threads, beam and batch at the same moment (other load on the host moves both). The issue's
-goal is ratio ≥ 0.9. The matcher part checks that a 100,000-entry glossary costs time
-linear in the text (per-MB time flat across 1×, 2×, 4× the text) and what memory it takes.
+goal is ratio ≥ 0.9. The matcher part (``bench_matcher.py``, also runnable alone) checks that a
+100,000-entry glossary costs time linear in the text (per-MB time flat across 1×, 2×, 4× the
+text), before and after Kiwi, and what memory it takes.
 Run: ``python benchmarks/bench_speed.py --model DIR [--n N] [--threads T] [--beam B] [--batch K]``.
 """
 from __future__ import annotations
 
-import random
 import sys
 from collections.abc import Sequence
 
 import common
+from bench_matcher import SYNTHETIC_TERMS, bench_matcher, text_lines
 from common import median, peak_rss_mb, table, timed
-from glossary import Glossary, Term, TermMatcher
 from translate.engine import Engine
 from translate.pipeline import Translator
-
-SYNTHETIC_TERMS = 100_000
-
-
-# --- matcher -----------------------------------------------------------------------------
-def korean_like(rng: random.Random) -> str:
-    """A 2–5 syllable Hangul word (random initial/medial/final jamo); sometimes two words."""
-    def syllable() -> str:
-        lead, vowel = rng.randrange(19), rng.randrange(21)
-        tail = rng.randrange(28) if rng.random() < 0.4 else 0
-        return chr(0xAC00 + (lead * 21 + vowel) * 28 + tail)
-
-    def word(k: int) -> str:
-        return "".join(syllable() for _ in range(k))
-
-    if rng.random() < 0.2:
-        return word(rng.randint(2, 3)) + " " + word(rng.randint(2, 3))
-    return word(rng.randint(2, 5))
-
-
-def synthetic_glossary(n: int = SYNTHETIC_TERMS, seed: int = 0) -> Glossary:
-    """n distinct Korean-like headwords, deterministic for a seed (same glossary every run)."""
-    rng = random.Random(seed)
-    seen: set[str] = set()
-    terms = []
-    while len(terms) < n:
-        src = korean_like(rng)
-        key = src.replace(" ", "")
-        if key in seen:
-            continue
-        seen.add(key)
-        terms.append(Term(src, f"term {len(terms)}"))
-    return Glossary(terms)
-
-
-def bench_matcher(lines: list[str], repeats: int) -> str:
-    rss0 = peak_rss_mb()
-    gl, gen_s = timed(lambda: synthetic_glossary())
-    matcher, build_s = timed(lambda: TermMatcher(gl))
-    rss_built = peak_rss_mb()
-    rows = []
-    for k in (1, 2, 4):
-        text = lines * k
-        mb = sum(len(t.encode("utf-8")) for t in text) / 1e6
-        runs, found = [], 0
-        for _ in range(repeats):
-            found, sec = timed(lambda: sum(len(matcher.find(t)) for t in text))
-            runs.append(sec)
-        sec = median(runs)
-        rows.append([f"{k}×", len(text), mb, sec, sec / mb, found, peak_rss_mb()])
-    base = rows[0][4]
-    for r in rows:
-        r.append(r[4] / base)
-    out = [f"synthetic glossary: {len(gl):,} terms generated in {gen_s:.1f}s; "
-           f"TermMatcher built in {build_s:.2f}s; peak RSS {rss0:.0f} MB before, "
-           f"{rss_built:.0f} MB after building (+{rss_built - rss0:.0f} MB)\n",
-           table(["text", "lines", "MB (UTF-8)", "match s (median)", "s per MB", "matches",
-                  "peak RSS MB", "s/MB vs 1×"], rows, digits=3)]
-    return "\n".join(out)
 
 
 # --- translation -------------------------------------------------------------------------
@@ -137,9 +78,8 @@ def main(argv: list[str] | None = None) -> int:
                   glossary=f"{args.glossary} ({len(gl)} terms)")
 
     if not args.skip_matcher:
-        lines = news[0] if news else termtest * 20
-        where = "news test set (Korean side)" if news else "term test set ×20 (news set absent)"
-        print(f"### Matcher alone: {SYNTHETIC_TERMS:,}-entry synthetic glossary over the {where}\n")
+        lines, where = text_lines()
+        print(f"### Matcher alone: {SYNTHETIC_TERMS:,}-entry glossary over the {where}\n")
         print(bench_matcher(lines, args.repeats))
         print()
 

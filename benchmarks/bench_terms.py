@@ -44,9 +44,10 @@ HEADERS = ["glossary / strategies", "term acc. %", "applied", "missed", "forbidd
 
 
 def per_category(rows: list[dict], outputs: dict[str, Sequence[TermScore]]) -> str:
-    """Accuracy per row category (p, s, m, r, b, w): where the misses are."""
+    """Accuracy per row category (p, s, m, r, b, w, c, v): where the misses are."""
     names = {"p": "particles", "s": "spacing", "m": "several", "r": "repeated",
-             "b": "battlefield traps", "w": "word traps"}
+             "b": "battlefield traps", "w": "word traps", "c": "compounds",
+             "v": "inflected verbs"}
     cats = sorted({r["id"][0] for r in rows}, key=list(names).index)
     body = []
     for label, scores in outputs.items():

@@ -10,6 +10,7 @@ from collections import Counter
 from functools import lru_cache
 
 from bitext.records import TermRecord, TermStatus
+from glossary.inflect import word_pattern
 from glossary.match import TermMatch
 
 _JOIN = r"[\s\-\u2010\u2011]+"  # built-in = built in; EV charging = EV-charging
@@ -17,19 +18,11 @@ _EDGE_L = r"(?<![0-9A-Za-z])"
 _EDGE_R = r"(?![0-9A-Za-z])"
 
 
-def _inflectable(word: str) -> str:
-    """Pattern for an English word that tolerates plural/possessive forms of lowercase nouns."""
-    if word.islower() and word.isalpha():
-        stem = word[:-1] if word.endswith("s") and not word.endswith(("ss", "us", "is")) else word
-        return re.escape(stem) + r"(?:s|es)?(?:'s|’s|'|’)?"
-    return re.escape(word)
-
-
 @lru_cache(maxsize=8192)
 def rendering_pattern(phrase: str) -> re.Pattern[str]:
     """Case-insensitive, spacing/hyphen-tolerant, inflection-aware pattern for a phrase."""
     words = [w for w in re.split(_JOIN, phrase.strip()) if w]
-    body = _JOIN.join([*map(re.escape, words[:-1]), _inflectable(words[-1])])
+    body = _JOIN.join([*map(re.escape, words[:-1]), word_pattern(words[-1])])
     return re.compile(_EDGE_L + body + _EDGE_R, re.IGNORECASE)
 
 

@@ -41,16 +41,19 @@ def default_glossary_path() -> Path | None:
 # --------------------------------------------------------------------------- commands
 
 def run_lint(args: argparse.Namespace) -> int:
-    from glossary.lint import lint_paths
+    from glossary.lint import HINTS, lint_paths
     problems = lint_paths(args.paths)
+    errors = [p for p in problems if p.code not in HINTS]
     if args.json:
-        emit_json({"problems": [p.to_dict() for p in problems], "count": len(problems)})
+        emit_json({"problems": [p.to_dict() for p in problems], "count": len(errors),
+                   "hints": len(problems) - len(errors)})
     else:
         for problem in problems:
             print(problem)
         if problems:
-            print(f"{len(problems)} problem(s)", file=sys.stderr)
-    return EXIT_PROBLEMS if problems else EXIT_OK
+            print(f"{len(errors)} problem(s), {len(problems) - len(errors)} hint(s)",
+                  file=sys.stderr)
+    return EXIT_PROBLEMS if errors else EXIT_OK
 
 
 def run_fmt(args: argparse.Namespace) -> int:

@@ -18,7 +18,7 @@ from glossary.fmt import term_to_data
 from glossary.load import load_glossary
 from glossary.model import Glossary, Term, match_key
 
-FIELDS = ("target", "variants", "forbidden", "context", "note", "examples")
+FIELDS = ("target", "variants", "forbidden", "compounds", "context", "note", "examples")
 
 
 @dataclass
@@ -42,7 +42,7 @@ class GlossaryDiff:
 
 
 def _fields(term: Term) -> dict[str, Any]:
-    data = term_to_data(term)
+    data = {**term_to_data(term), "compounds": term.compounds}  # shown as true/false
     return {k: data[k] for k in FIELDS}
 
 

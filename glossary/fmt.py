@@ -30,7 +30,8 @@ from glossary.model import Term, match_key, nfc
 INDENT = "  "
 TOP_ORDER = ("name", "description", "terms")
 # Rules (context) before prose (note), examples last: the order a reviewer reads a term in.
-TERM_ORDER = ("source", "target", "variants", "forbidden", "context", "note", "examples")
+TERM_ORDER = ("source", "target", "variants", "forbidden", "compounds", "context", "note",
+              "examples")
 assert set(TOP_ORDER) == set(TOP_KEYS) and set(TERM_ORDER) == set(TERM_KEYS)
 
 
@@ -249,6 +250,7 @@ def term_to_data(term: Term) -> dict:
                              "variants": list(term.variants),
                              "forbidden": list(term.forbidden)}
     ctx = {k: list(getattr(term.context, k)) for k in CONTEXT_KEYS if getattr(term.context, k)}
+    entry["compounds"] = None if term.compounds else False  # the default is not written
     entry["context"] = ctx
     entry["note"] = term.note
     examples = []

@@ -17,6 +17,9 @@ G007  text not in Unicode NFC (Korean typed on macOS is often NFD; it never matc
 G008  stray whitespace: leading/trailing spaces, double spaces or tabs in a value, or
       trailing whitespace at the end of a line
 G009  an item repeated within one list (variants, forbidden, context words)
+G010  hint: Kiwi reads a spelling as more than one word (전장치 = 전/MM 장치/NNG), so the
+      matcher finds it on its own and before particles but its compounds, suffixes or
+      inflections may be missed; hints are printed but do not fail ``glossary lint``
 ====  ==========================================================================
 
 Lint reads the raw file as well as the parsed terms: the loader strips and normalises,
@@ -34,12 +37,14 @@ from glossary.check import find_rendering
 from glossary.model import GlossaryError
 from glossary.load import KEY_LINES, LINE, glossary_files, parse_file, parse_term, read_yaml
 from glossary.model import Term, match_key
+from glossary.morph import describe, not_one_word
 
 CODES = {
     "G001": "schema", "G002": "duplicate", "G003": "conflict", "G004": "variant-collision",
     "G005": "target-forbidden", "G006": "context-contradiction", "G007": "not-nfc",
-    "G008": "whitespace", "G009": "repeated-item",
+    "G008": "whitespace", "G009": "repeated-item", "G010": "not-one-word",
 }
+HINTS = frozenset({"G010"})  # advice, not an error: reported, exit status unaffected
 _STRAY = re.compile(r"^\s|\s$| {2}|\t")
 
 
@@ -54,7 +59,8 @@ class Problem:
         return f"{self.path}:{self.line}: {self.code}: {self.message}"
 
     def to_dict(self) -> dict:
-        return {**asdict(self), "name": CODES[self.code]}
+        return {**asdict(self), "name": CODES[self.code],
+                "severity": "hint" if self.code in HINTS else "error"}
 
 
 def _error(e: GlossaryError, path: str) -> Problem:
@@ -128,6 +134,12 @@ def _term_problems(term: Term) -> Iterable[Problem]:
                           f"context word {word!r} is in `when` but contains the `unless` word "
                           f"{blocker!r}: it can never let {term.source!r} apply")
     for spelling in term.spellings:
+        pieces = not_one_word(spelling)
+        if pieces:
+            yield Problem(path, line, "G010",
+                          f"hint: Kiwi reads {spelling!r} as more than one word "
+                          f"({describe(pieces)}); it is found on its own and before particles, "
+                          "but its compounds, suffixes or inflections may be missed")
         blocker = next((u for u, k in zip(term.context.unless, unless) if k in match_key(spelling)),
                        None)
         if blocker:

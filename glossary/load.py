@@ -13,7 +13,8 @@ import yaml
 from glossary.model import GlossaryError
 from glossary.model import Context, Example, Glossary, Location, Term, match_key, nfc
 
-TERM_KEYS = ("source", "target", "variants", "forbidden", "note", "context", "examples")
+TERM_KEYS = ("source", "target", "variants", "forbidden", "compounds", "note", "context",
+             "examples")
 CONTEXT_KEYS = ("when", "unless")
 EXAMPLE_KEYS = ("source", "translation", "contains")
 TOP_KEYS = ("terms", "name", "description")
@@ -124,6 +125,10 @@ def parse_term(entry: Any, path: str, line: int) -> Term:
             contains=_strings(item.get("contains"), "contains", path, item_line),
         ))
     note = entry.get("note")
+    compounds = entry.get("compounds", True)
+    if not isinstance(compounds, bool):
+        raise GlossaryError("compounds must be true or false", path,
+                            key_lines.get("compounds", line))
     return Term(
         source=nfc(entry["source"].strip()),
         target=nfc(entry["target"].strip()),
@@ -136,6 +141,7 @@ def parse_term(entry: Any, path: str, line: int) -> Term:
             unless=_strings(ctx.get("unless"), "context.unless", path, line),
         ),
         examples=tuple(examples),
+        compounds=compounds,
         origin=Location(path, line),
     )
 

@@ -59,6 +59,9 @@ class Term:
     note: str | None = None
     context: Context = field(default_factory=Context)
     examples: tuple[Example, ...] = ()
+    # False: match only as a word of its own (plus particles), never inside a noun compound or
+    # before a suffix (전장사업본부, 구독형); for the rare term that means something else there.
+    compounds: bool = True
     origin: Location | None = field(default=None, compare=False)
 
     @property

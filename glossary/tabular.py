@@ -7,9 +7,11 @@ Flavors (every source spelling becomes its own row, so variants keep working the
   ("the first row is data, not column names").
 * ``amazon``: a header row of language codes ``ko,en`` then the rows (Amazon Translate
   custom terminology).
-* ``full`` (default): this project's own columns ``source,target,variants,forbidden,note``
-  with list items joined by ``|``; the tabular form that keeps notes and forbidden
-  renderings.  Context rules and examples exist only in YAML and TBX (the lossless form).
+* ``full`` (default): this project's own columns
+  ``source,target,variants,forbidden,note,compounds`` with list items joined by ``|``; the
+  tabular form that keeps notes, forbidden renderings and ``compounds: false`` (written
+  ``false``; empty is the default, true).  Context rules and examples exist only in YAML and
+  TBX (the lossless form).  Files without the last column are read as before.
 
 Import reads any of them: a ``source,target,…`` header means ``full``, a header of two
 language codes means ``amazon``, otherwise two-column rows.  Two-column rows that share a
@@ -29,7 +31,8 @@ from bitext.files import read_text
 from glossary.model import Term, nfc
 
 FLAVORS = ("full", "deepl", "google", "amazon")
-FULL_HEADER = ("source", "target", "variants", "forbidden", "note")
+FULL_HEADER = ("source", "target", "variants", "forbidden", "note", "compounds")
+FLAGS = {"": True, "true": True, "yes": True, "false": False, "no": False}
 LIST_SEP = "|"
 
 
@@ -55,7 +58,7 @@ def rows_for(terms: Iterable[Term], flavor: str, source_lang: str = "ko",
     if flavor == "full":
         return [list(FULL_HEADER)] + [
             [t.source, t.target, LIST_SEP.join(t.variants), LIST_SEP.join(t.forbidden),
-             t.note or ""] for t in terms]
+             t.note or "", "" if t.compounds else "false"] for t in terms]
     rows = [[source_lang, target_lang]] if flavor == "amazon" else []
     for term in terms:
         rows += [[spelling, term.target] for spelling in term.spellings]
@@ -132,8 +135,12 @@ def _full_terms(rows: list[tuple[int, list[str]]], header: list[str], name: str)
             raise InputError("row without source or target", name, line)
         split = lambda key: tuple(s.strip() for s in cells.get(key, "").split(LIST_SEP)  # noqa: E731
                                   if s.strip())
+        compounds = FLAGS.get(cells.get("compounds", "").lower())
+        if compounds is None:
+            raise InputError(f"compounds is {cells['compounds']!r}: write true, false or "
+                             "nothing", name, line)
         terms.append(Term(cells["source"], cells["target"], split("variants"),
-                          split("forbidden"), cells.get("note") or None))
+                          split("forbidden"), cells.get("note") or None, compounds=compounds))
     return terms
 
 

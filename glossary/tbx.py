@@ -10,6 +10,8 @@ What TBX-Basic has no data category for is kept as ``<note>`` text that other to
 to a person and this importer reads back, so YAML → TBX → YAML is identical:
 
 * context rules: Korean ``langSec`` notes ``when: ["…"]`` / ``unless: ["…"]`` (JSON lists);
+* ``compounds: false`` (match only as a word of its own): a Korean ``langSec`` note of
+  exactly that text;
 * an example's expected translation / terms: headword ``termSec`` note
   ``example N: {"translation": …, "contains": […]}`` (N counts the context descrips).
 
@@ -39,6 +41,7 @@ FORBIDDEN_STATUSES = {DEPRECATED, "supersededTerm-admn-sts", "forbidden", "obsol
                       "deprecatedTerm", "supersededTerm"}
 CONTEXT_NOTE = re.compile(r"^(when|unless): (\[.*\])$", re.S)
 EXAMPLE_NOTE = re.compile(r"^example (\d+): (\{.*\})$", re.S)
+NO_COMPOUNDS_NOTE = "compounds: false"
 GENERATOR = "koen-terminology glossary export"
 
 
@@ -76,6 +79,8 @@ def to_tbx(terms: Iterable[Term], name: str | None = None, description: str | No
             words = getattr(term.context, key)
             if words:
                 sub(ko, "note", f"{key}: {_json(list(words))}")
+        if not term.compounds:
+            sub(ko, "note", NO_COMPOUNDS_NOTE)
         head = _term_sec(ko, term.source, PREFERRED)
         for example in term.examples:
             sub(head, "descrip", example.source, type="context")
@@ -152,10 +157,12 @@ def _entry_to_term(entry: ET.Element, lines: dict, name: str, source_lang: str,
     if not source or not target:
         raise InputError("concept entry without a source or target term", name, line)
     context: dict[str, tuple[str, ...]] = {}
+    compounds = True
     for note in _children(ko, "note"):
         m = CONTEXT_NOTE.match(_text(note))
         if m:
             context[m.group(1)] = tuple(json.loads(m.group(2)))
+        compounds = compounds and _text(note).strip() != NO_COMPOUNDS_NOTE
     examples = []
     if head is not None:
         sentences = [_text(d) for d in head.iter() if local_name(d.tag) == "descrip"
@@ -177,7 +184,7 @@ def _entry_to_term(entry: ET.Element, lines: dict, name: str, source_lang: str,
                 variants=tuple(nfc(v.strip()) for v in variants),
                 forbidden=tuple(nfc(f.strip()) for f in forbidden),
                 note="\n".join(notes).strip() if notes else None,
-                context=Context(**context), examples=tuple(examples))
+                context=Context(**context), examples=tuple(examples), compounds=compounds)
 
 
 def read_tbx(path: str | Path, source_lang: str = "ko", target_lang: str = "en"

@@ -46,3 +46,24 @@ def test_articles_and_capitals_around_terms():
     assert fix_around("vehicle components grew.", "vehicle components") == (
         "Vehicle components grew.")
     assert fix_around("webOS grew.", "webOS") == "webOS grew."
+
+
+def test_inflection_is_symmetric_and_covers_possessives_and_verbs():
+    assert find_rendering("vehicle component", "new vehicle components")       # sg → pl
+    assert find_rendering("vehicle components", "each vehicle component")       # pl → sg
+    assert find_rendering("vehicle components", "the vehicle components' share")
+    assert find_rendering("battery", "two batteries") and find_rendering("batteries", "a battery")
+    assert find_rendering("box", "boxes") and find_rendering("boxes", "a box")
+    assert find_rendering("HVAC", "HVAC's margin") and find_rendering("HVAC", "two HVACs")
+    assert find_rendering("Affectionate Intelligence", "Affectionate Intelligence's goal")
+    assert find_rendering("subscribe", "customers subscribed") and find_rendering(
+        "subscribe", "subscribing to it") and find_rendering("empathize", "it empathizes")
+    assert find_rendering("customer touchpoint", "customer touchpoints’")
+    assert not find_rendering("vehicle components", "vehicle componentry")
+    assert not find_rendering("line", "the liner") and not find_rendering("webOS", "webOSes")
+    assert not find_rendering("HVAC", "HVACR") and not find_rendering("EV", "EVE")
+
+
+def test_a_plural_target_is_applied_when_written_singular():
+    records = check_segment(MATCHER.find("전장사업본부는"), "The vehicle component division")
+    assert [(r.surface, r.status) for r in records] == [("전장", TermStatus.APPLIED)]

@@ -75,6 +75,19 @@ def test_lint_json(capsys):
     assert data["problems"][0]["name"] == "target-forbidden"
 
 
+def test_kiwi_hint_is_printed_but_does_not_fail_lint(capsys):
+    fixture = LINT / "g010-not-one-word.yaml"
+    code, out, err = run(capsys, "lint", fixture)
+    assert code == 0 and err == "0 problem(s), 1 hint(s)\n"
+    assert out == (f"{fixture}:2: G010: hint: Kiwi reads '전장치' as more than one word "
+                   "(전/MM 장치/NNG); it is found on its own and before particles, but its "
+                   "compounds, suffixes or inflections may be missed\n")   # not 전장, 구독하다
+    code, out, _ = run(capsys, "lint", "--json", fixture)
+    data = json.loads(out)
+    assert code == 0 and (data["count"], data["hints"]) == (0, 1)
+    assert data["problems"][0]["severity"] == "hint"
+
+
 def test_malformed_yaml_is_a_lint_problem_with_its_line(tmp_path, capsys):
     bad = tmp_path / "bad.yaml"
     bad.write_text("terms:\n  - source: [unclosed\n", encoding="utf-8")
@@ -180,6 +193,15 @@ def test_diff_json_and_no_change(tmp_path, capsys):
         "target": {"old": "signage", "new": "digital signage"}}}]
     code, out, _ = run(capsys, "diff", CURATED, CURATED)
     assert "0 added, 0 removed, 0 changed" in out and "No term changed." in out
+
+
+def test_diff_shows_a_compounds_change(tmp_path, capsys):
+    old, new = tmp_path / "old.yaml", tmp_path / "new.yaml"
+    old.write_text("terms:\n  - {source: 전장, target: vehicle components}\n", encoding="utf-8")
+    new.write_text("terms:\n  - {source: 전장, target: vehicle components, compounds: false}\n",
+                   encoding="utf-8")
+    code, out, _ = run(capsys, "diff", old, new)
+    assert code == 0 and "| 전장 | compounds | true | false |" in out
 
 
 def test_diff_git_revisions(tmp_path, capsys, monkeypatch):
@@ -288,7 +310,7 @@ def test_console_entry_point_smoke(tmp_path):
                            str(CURATED), "--to", "tbx", "-o", str(out)],
                           cwd=ROOT, capture_output=True, text=True)
     assert done.returncode == 0, done.stderr
-    assert out.read_text(encoding="utf-8").count("<conceptEntry") == 15
+    assert out.read_text(encoding="utf-8").count("<conceptEntry") == 17
     done = subprocess.run([sys.executable, "-m", "translate.glossary_cli", "lint",
                            str(LINT / "g002-duplicate.yaml")], cwd=ROOT, capture_output=True,
                           text=True)

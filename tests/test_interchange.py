@@ -147,4 +147,31 @@ def test_import_refuses_conflicting_rows(tmp_path, capsys):
 def test_export_json(tmp_path, capsys):
     out = tmp_path / "g.tbx"
     assert main(["export", "--json", str(CURATED), "--to", "tbx", "-o", str(out)]) == 0
-    assert '"terms": 15' in capsys.readouterr().out
+    assert '"terms": 17' in capsys.readouterr().out
+
+
+@pytest.mark.parametrize("fmt", ["csv", "tsv"])
+def test_full_table_keeps_compounds_false(fmt, tmp_path):
+    table, back = tmp_path / f"g.{fmt}", tmp_path / "back.yaml"
+    assert main(["export", str(FIXTURES / "full.yaml"), "--to", fmt, "-o", str(table)]) == 0
+    sep = "," if fmt == "csv" else "\t"
+    assert table.read_text(encoding="utf-8").splitlines()[0].endswith(f"note{sep}compounds")
+    assert main(["import", str(table), "--from", fmt, "-o", str(back)]) == 0
+    assert [(t.source, t.compounds) for t in load_glossary(back)] == [("공감지능", True),
+                                                                     ("전장", False)]
+    assert "compounds: false" in back.read_text(encoding="utf-8")
+
+
+def test_tbx_carries_compounds_false_as_a_korean_note(tmp_path):
+    out = tmp_path / "g.tbx"
+    export_glossary(FIXTURES / "full.yaml", "tbx", out)
+    notes = [n.text for n in ET.parse(out).getroot().iter(f"{TBX}note")]
+    assert notes.count("compounds: false") == 1
+
+
+def test_bad_compounds_cell_is_an_error_with_its_line(tmp_path, capsys):
+    table = tmp_path / "g.csv"
+    table.write_text("source,target,variants,forbidden,note,compounds\n구독,subscription,,,,\n"
+                     "전장,vehicle components,,,,maybe\n", encoding="utf-8")
+    code = main(["import", str(table), "--from", "csv", "-o", str(tmp_path / "g.yaml")])
+    assert code == 2 and f"{table}:3: compounds is 'maybe'" in capsys.readouterr().err

@@ -75,6 +75,7 @@ def test_folder_merges_files_in_name_order(tmp_path):
     ("terms: !!python/object:glossary.model.Term {}\n", 1, "not allowed"),
     ("- source: 전장\n  target: x\n", 1, "`terms:` list"),
     ("terms:\n  - source: 전장\n    target: x\n    variants: [1, 2]\n", 4, "list of non-empty"),
+    ("terms:\n  - source: 전장\n    target: x\n    compounds: 'no'\n", 4, "true or false"),
 ])
 def test_bad_yaml_names_file_and_line(tmp_path, text, line, words):
     path = write(tmp_path, text)
@@ -112,3 +113,10 @@ def test_not_utf8_and_missing(tmp_path):
     empty = tmp_path / "empty"
     empty.mkdir()
     assert "no *.yaml files" in error_of(empty)
+
+
+def test_compounds_flag_defaults_to_true(tmp_path):
+    path = write(tmp_path, "terms:\n  - {source: 전장, target: x, compounds: false}\n"
+                           "  - {source: 구독, target: y}\n")
+    assert [(t.source, t.compounds) for t in load_glossary(path)] == [("전장", False),
+                                                                     ("구독", True)]

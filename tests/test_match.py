@@ -94,3 +94,103 @@ def test_context_words_are_case_insensitive():
     m = TermMatcher([Term("웹OS", "webOS", context=Context(unless=("LG",)))])
     assert [x.applies for x in m.find("lg 웹OS를")] == [False]
     assert [x.applies for x in m.find("삼성 웹OS를")] == [True]
+
+
+# --- morphology (Kiwi): compounds, suffixes, inflected verbs ---------------------------------
+VERBS = TermMatcher(TERMS + [Term("구독", "subscription"), Term("구독하다", "subscribe"),
+                             Term("공감하다", "empathize"), Term("내밀다", "hold out")])
+
+
+def verbs(text):
+    return [(m.surface, m.term.source) for m in VERBS.find(text)]
+
+
+@pytest.mark.parametrize("text, surface, term", [
+    ("LG전자의 전장사업본부는 차량용 인포테인먼트를 개발한다.", "전장", "전장"),   # first member
+    ("전장부품을 공급한다", "전장", "전장"),
+    ("자동차전장부품 시장", "전장", "전장"),                                   # middle member
+    ("차량용전장 매출", "전장", "전장"),                                       # after a suffix
+    ("냉난방공조사업부는", "냉난방공조", "냉난방공조"),
+    ("냉난방 공조사업부", "냉난방 공조", "냉난방공조"),                          # spaced variant
+    ("전장용 반도체", "전장", "전장"), ("전장화 전략", "전장", "전장"),            # suffixes
+    ("웹OS용 앱", "웹OS", "웹OS"), ("웹OS기반 모니터", "웹OS", "웹OS"),
+    ("공감지능형 가전", "공감지능", "공감지능"),
+    ("전장이었다는 사실", "전장", "전장"),
+])
+def test_terms_inside_noun_compounds_and_before_suffixes(text, surface, term):
+    assert [(m.surface, m.term.source) for m in MATCHER.find(text)] == [(surface, term)]
+
+
+def test_last_member_of_a_compound():
+    m = TermMatcher([Term("구독", "subscription")])
+    assert [(x.surface, x.start) for x in m.find("가전구독 매출")] == [("구독", 2)]
+
+
+@pytest.mark.parametrize("text", [
+    "전장치를 점검했다", "도전장을 던졌다", "작전장에 보냈다", "전장품", "전기차충전기 보급",
+    "디지털화면", "구독자 수", "구독료를 내렸다", "충전기", "전기차충전소",
+])
+def test_a_span_that_cuts_a_morpheme_or_takes_another_suffix_is_refused(text):
+    m = TermMatcher(TERMS + [Term("디지털화", "digitalization"), Term("구독", "subscription")])
+    assert [x.term.source for x in m.find(text)
+            if x.term.source in ("전장", "전기차 충전", "디지털화", "구독")] == []
+
+
+@pytest.mark.parametrize("text, surface", [
+    ("가전 서비스를 구독했다.", "구독했다"), ("정수기를 구독하는 고객", "구독하는"),
+    ("구독하면 관리 서비스가", "구독하면"), ("구독하기를 망설이는", "구독하기"),
+    ("구독됐다", None), ("구독을 늘렸다", None), ("구독형 상품", None),
+])
+def test_verb_terms_match_inflected_forms_via_the_lemma(text, surface):
+    found_verbs = [s for s, t in verbs(text) if t == "구독하다"]
+    assert found_verbs == ([surface] if surface else [])
+
+
+def test_verb_and_noun_share_a_key_and_each_keeps_its_use():
+    assert verbs("구독 상품을 구독한 고객은 공감하며 웃었다") == [
+        ("구독", "구독"), ("구독한", "구독하다"), ("공감하며", "공감하다")]
+    assert verbs("공감지능은 공감대를 넓힌다") == [("공감지능", "공감지능")]
+    assert verbs("손을 내밀었다") == [("내밀었다", "내밀다")]
+
+
+def test_compounds_false_keeps_the_term_to_a_word_of_its_own():
+    m = TermMatcher([Term("전장", "vehicle components", compounds=False),
+                     Term("공감하다", "empathize", compounds=False)])
+    assert [x.surface for x in m.find("전장사업본부와 전장용 부품과 전장을")] == ["전장"]
+    assert [x.surface for x in m.find("고객에 공감하며")] == ["공감하며"]  # inflection still
+
+
+def test_particle_rule_yeses_that_are_word_endings_go_to_kiwi():
+    m = TermMatcher([Term("일본", "Japan"), Term("부시", "Bush"), Term("이란", "Iran"),
+                     Term("전장", "vehicle components")])
+    assert [x.surface for x in m.find("일본인 관광객")] == []        # a Japanese, not Japan
+    assert [x.surface for x in m.find("눈이 부시다.")] == []          # the verb 'dazzle'
+    assert [x.surface for x in m.find("‘옥’이란 글자")] == []          # the particle 이란
+    assert [x.surface for x in m.find("이란은 일본과 협상했다")] == ["이란", "일본"]
+    assert [x.surface for x in m.find("전장인 셈이다")] == ["전장"]
+
+
+def test_without_morphology_the_old_rule_holds_and_kiwi_is_not_asked():
+    m = TermMatcher(TERMS + [Term("구독하다", "subscribe")], morphology=False)
+    assert m.find("전장사업본부는 구독했다") == []
+    assert [x.surface for x in m.find("전장을 봤다")] == ["전장"] and m.analysed == 0
+
+
+def test_kiwi_only_for_sentences_with_a_doubtful_hit_each_once():
+    m = TermMatcher(TERMS)
+    m.find("전장을 키운다. 냉난방공조와 웹OS도.")          # particle rule decides all
+    assert m.analysed == 0
+    text = "전장사업본부. 냉난방공조사업부와 웹OS용 앱. 아무 용어 없음."
+    assert [x.surface for x in m.find(text)] == ["전장", "냉난방공조", "웹OS"]
+    assert m.analysed == 2                                # two of three sentences, once each
+
+
+def test_what_the_readme_says_is_not_matched():
+    m = TermMatcher([Term("탄소", "carbon"), Term("전기", "electricity"),
+                     Term("내밀다", "hold out"), Term("돕다", "help"), Term("구독", "subscription")])
+    assert m.find("탈탄소 전략") == []                  # after a prefix
+    assert m.find("전기차를 샀다") == []                # before a one-syllable noun
+    assert m.find("손을 내미는 순간") == []             # ㄹ-dropping stem (Kiwi: 나/의/미/는)
+    assert m.find("서로 도와 일한다") == []             # ㅂ-irregular stem
+    assert m.find("정수기를 구독하는 고객") == []       # a noun entry is not its 하다 verb
+    assert [x.surface for x in m.find("탄소 배출과 전기 요금")] == ["탄소", "전기"]

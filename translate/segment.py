@@ -7,7 +7,8 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from functools import lru_cache
+
+from glossary.morph import kiwi  # one shared instance (~270 MB), loaded on first use
 
 MAX_CHARS = 400  # longer sentences are cut at spaces: the models were trained on short ones
 
@@ -22,18 +23,11 @@ class Segment:
     notes: tuple[str, ...] = ()
 
 
-@lru_cache(maxsize=1)
-def _kiwi():
-    from kiwipiepy import Kiwi  # loads a model (about a second): only when first needed
-
-    return Kiwi()
-
-
 def split_sentences(line: str) -> list[str]:
     """Sentences of one line, as slices of it (nothing rewritten)."""
     if len(line) < 12 or not re.search(r"[.?!。…]\s|[다요죠까]\s", line):
         return [line.strip()]
-    return [s.text.strip() for s in _kiwi().split_into_sents(line) if s.text.strip()]
+    return [s.text.strip() for s in kiwi().split_into_sents(line) if s.text.strip()]
 
 
 def cut_long(sentence: str, max_chars: int = MAX_CHARS) -> list[str]:
