@@ -295,49 +295,48 @@ def starts_word(pieces: list[str], at: int) -> bool:
     return piece.startswith("▁") or not piece[:1].isalnum()
 
 
+Try = tuple[Job, int, list[str]]          # job, index of the forced match, target prefix
+Found = dict[int, list[tuple[Candidate, int, int]]]   # id(job) -> (candidate, index, locked)
+
+
 def prefix_repair(engine: Engine, jobs: list[Job], options: DecodeOptions) -> None:
     """Round by round, force the leftmost missing term of each sentence via target_prefix.
 
-    Each place the term may go is tried; from each, a beam search and the greedy
-    alternatives continue the sentence, and the candidate that meets the terms, loses no
-    content and has the best model score (``score_batch``) is kept. A forced prefix may cut
-    off a term the model had produced later in the sentence, so a sentence gets up to two
-    rounds per term; what is still missing after that is reported.
+    First the cheap try: greedy alternatives from the best-guess place. Only where none of
+    them keeps the sentence whole (each loses content, or glues onto the term) is more
+    decoded: a beam search from every place the term may go, and the alternatives from the
+    other places. Among all candidates the one that meets the terms, loses no content and
+    has the best model score (``score_batch``) is kept. A forced prefix may cut off a term
+    the model had produced later in the sentence, so a sentence gets up to two rounds per
+    term; what is still missing after that is reported.
     """
     pending = [(j, unmet) for j in jobs if j.active and (unmet := j.unmet())]
     for _ in range(2 * max((len(j.active) for j, _ in pending), default=0)):
         if not pending:
             break
-        tries: list[tuple[Job, int, list[str]]] = []
+        places: dict[int, list[Try]] = {}
         for job, missing in pending:
-            places, index = min((placements(engine, job, job.matches[i]), i) for i in missing)
+            at, index = min((placements(engine, job, job.matches[i]), i) for i in missing)
             term = engine.target_pieces(job.matches[index].term.target)
-            tries += [(job, index, job.hypothesis[:at] + term) for at in places]
+            places[id(job)] = [(job, index, job.hypothesis[:k] + term) for k in at]
             if job.hints:  # a term already in the prefix needs no hint: it only invites a copy
                 job.hint_targets = list(dict.fromkeys(
                     job.matches[i].term.target for i in missing if i != index))
                 job.hints = [engine.target_pieces(t) for t in job.hint_targets]
-        try_jobs, prefixes = [t[0] for t in tries], [t[2] for t in tries]
-        results = [_decode(engine, try_jobs, options, prefixes=prefixes,
-                           hypotheses=options.beam_size)]
-        if PREFIX_ALTERNATIVES:
-            results.append(_decode(engine, try_jobs, options, prefixes=prefixes,
-                                   hypotheses=PREFIX_ALTERNATIVES, alternatives=True))
-        found: dict[int, list[tuple[Candidate, int, int]]] = defaultdict(list)
-        glued: dict[int, list[tuple[Candidate, int, int]]] = defaultdict(list)
-        for t, (job, index, prefix) in enumerate(tries):
-            for result in (r[t] for r in results):
-                for k, pieces in enumerate(result.hypotheses):
-                    attention = result.attention[k] if result.attention else None
-                    # a continuation glued onto the term ("HVACurity") only if nothing else
-                    into = found if starts_word(pieces, len(prefix)) else glued
-                    into[id(job)].append((candidate(engine, job, pieces, attention,
-                                                    job.draft), index, len(prefix)))
+        found: Found = defaultdict(list)
+        _continue(engine, [places[id(j)][0] for j, _ in pending], options, found,
+                  alternatives=True)
+        harder = [(job, missing) for job, missing in pending
+                  if not any(c.flaws == 0 and c.unmet < len(missing) and w
+                             for c, _, _, w in found[id(job)])]
+        _continue(engine, [t for job, _ in harder for t in places[id(job)]], options, found,
+                  alternatives=False)
+        _continue(engine, [t for job, _ in harder for t in places[id(job)][1:]], options,
+                  found, alternatives=True)
         for job, _ in pending:
-            found[id(job)] = found[id(job)] or glued[id(job)]
-        _score(engine, [(job, found[id(job)]) for job, _ in pending], options)
-        for job, _ in pending:
-            cands = found[id(job)]
+            # a continuation glued onto the term ("HVACurity") only if nothing else
+            cands = [c[:3] for c in found[id(job)] if c[3]] or [c[:3] for c in found[id(job)]]
+            _score(engine, job, cands, options)
             chosen, index, locked = cands[choose([c for c, _, _ in cands])]
             _keep(job, chosen)
             job.locked = locked
@@ -350,23 +349,39 @@ def prefix_repair(engine: Engine, jobs: list[Job], options: DecodeOptions) -> No
                 job.strategy.setdefault(i, "prefix")
 
 
-def _score(engine: Engine, groups: list[tuple[Job, list]], options: DecodeOptions) -> None:
+def _continue(engine: Engine, tries: list[Try], options: DecodeOptions, found: dict,
+              *, alternatives: bool) -> None:
+    """Decode from each try's prefix; add (candidate, index, locked, starts a word) to found."""
+    if not tries:
+        return
+    n = PREFIX_ALTERNATIVES if alternatives else options.beam_size
+    results = _decode(engine, [t[0] for t in tries], options, prefixes=[t[2] for t in tries],
+                      hypotheses=n, alternatives=alternatives)
+    for (job, index, prefix), result in zip(tries, results):
+        for k, pieces in enumerate(result.hypotheses):
+            attention = result.attention[k] if result.attention else None
+            found[id(job)].append((candidate(engine, job, pieces, attention, job.draft), index,
+                                   len(prefix), starts_word(pieces, len(prefix))))
+
+
+def _score(engine: Engine, job: Job, cands: list[tuple[Candidate, int, int]],
+           options: DecodeOptions) -> None:
     """Model scores for the candidates that tie on terms and flaws (the rest cannot win).
 
     Scored against the source without hints: the question is how likely the sentence is
     as a translation, not how faithfully it copies a hint.
     """
-    todo: list[tuple[Candidate, list[str]]] = []
-    for job, cands in groups:
-        if len(cands) > 1:
-            top = min(c.key[:2] for c, _, _ in cands)
-            source = engine.source_tokens(job.pieces)
-            todo += [(c, source) for c, _, _ in cands if c.key[:2] == top]
-    if todo:
-        scores = engine.score_batch([s for _, s in todo], [c.pieces for c, _ in todo],
-                                    options.max_batch_size)
-        for (c, _), score in zip(todo, scores):
-            c.score = score
+    if len(cands) < 2:
+        return
+    top = min(c.key[:2] for c, _, _ in cands)
+    tied = [c for c, _, _ in cands if c.key[:2] == top]
+    if len(tied) < 2:
+        return
+    source = engine.source_tokens(job.pieces)
+    scores = engine.score_batch([source] * len(tied), [c.pieces for c in tied],
+                                options.max_batch_size)
+    for c, score in zip(tied, scores):
+        c.score = score
 
 
 def polish(job: Job) -> str:
