@@ -73,9 +73,9 @@ def parse(text: str) -> ET.Element:
 
 def test_tsv_one_line_per_row_and_compact_terms():
     lines = render(FORMATS["tsv"].write, sample_segments()).split("\n")
-    assert lines[0] == "index\tsource\ttranslation\tterms"
+    assert lines[0] == "index\tsource\ttranslation\tterms\tqa"
     assert len(lines) == 5 and lines[-1] == ""              # header + 3 rows + final newline
-    assert all(line.count("\t") == 3 for line in lines[:-1])
+    assert all(line.count("\t") == 4 for line in lines[:-1])
     assert lines[1].split("\t")[3] == ("공감지능=Affectionate Intelligence:applied; "
                                        "전장=vehicle components:forbidden-present"
                                        "[battlefield parts]")
@@ -183,7 +183,7 @@ def test_markdown_tables_bold_and_flags():
     assert "**Affectionate Intelligence**" in rows[0] and "**battlefield parts**⚠" in rows[0]
     row3 = next(line for line in md.splitlines() if line.startswith("| 3 |"))
     assert "**공감지능**⚠을" in row3 and "\\|" in row3
-    assert len(re.findall(r"(?<!\\)\|", row3)) == 5         # escaped pipe splits no cell
+    assert len(re.findall(r"(?<!\\)\|", row3)) == 6         # escaped pipe splits no cell
     row2 = next(line for line in md.splitlines() if line.startswith("| 2 |"))
     assert "\n" not in row2 and "<br>" in row2 and "\\<태그\\>" in row2
 
