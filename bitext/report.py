@@ -96,11 +96,12 @@ def _where(seg: AlignedSegment) -> str:
 def qa_line(report: TermReport) -> str:
     """``qa: 3 errors (2 omission, 1 number), 5 warnings (5 punctuation)``: codes by count."""
     parts = []
-    for sev, plural in (("error", "errors"), ("warning", "warnings")):
+    for sev in SEVERITIES:
         per_code = [(code, report.qa[code, sev]) for code in CODES if report.qa[code, sev]]
         per_code.sort(key=lambda cn: -cn[1])            # stable: ties keep CODES order
         detail = f" ({', '.join(f'{n} {code}' for code, n in per_code)})" if per_code else ""
-        parts.append(f"{report.qa_count(sev)} {plural}{detail}")
+        total = report.qa_count(sev)
+        parts.append(f"{total} {sev}{'' if total == 1 else 's'}{detail}")
     return "qa: " + ", ".join(parts)
 
 
