@@ -131,6 +131,6 @@ def marked(seg: AlignedSegment, side: str, escape: Callable[[str], str],
            wrap: Callable[[str, TermStatus | QAIssue], str]) -> str:
     """One side's text (``source`` or ``target``) with its term and QA marks; terms are listed
     first, so a term wins a tie with a finding on the same span."""
-    if side == "source":
-        return highlight(seg.source, [*source_spans(seg), *qa_spans(seg, side)], escape, wrap)
-    return highlight(seg.translation, [*target_spans(seg), *qa_spans(seg, side)], escape, wrap)
+    terms = source_spans(seg) if side == "source" else target_spans(seg)
+    spans: list[tuple[int, int, TermStatus | QAIssue]] = [*terms, *qa_spans(seg, side)]
+    return highlight(seg.source if side == "source" else seg.translation, spans, escape, wrap)

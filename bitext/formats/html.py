@@ -39,7 +39,7 @@ def escape(text: str) -> str:
 
 def _wrap(text: str, mark: TermStatus | QAIssue) -> str:
     if isinstance(mark, QAIssue):
-        return (f'<mark class="qa-{mark.severity}" title="{escape(qa_message(mark))}">'
+        return (f'<mark class="qa-{mark.severity}" title="{html.escape(qa_message(mark))}">'
                 f"{text}</mark>")
     return f'<mark class="{mark.value}" title="{mark.value}">{text}</mark>'
 
