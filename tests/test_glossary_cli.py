@@ -298,7 +298,8 @@ def test_check_runs_qa_on_every_readable_format(tmp_path, capsys, fmt):
 
     rows = [("올해 매출은 전년 대비 크게 늘어 10조원을 넘었다.", "Sales rose."),
             ("그는 \"좋다\"고 말했다.", "He said \"good."),
-            ("삼성전자는 ABC 플랫폼을 새로 발표했다.", "Samsung Electronics announced a new platform.")]
+            ("삼성전자는 ABC 플랫폼을 새로 발표했다.",
+             "Samsung Electronics announced a new platform.")]
     path = tmp_path / f"human.{fmt}"
     write_segments([AlignedSegment(i, s, t) for i, (s, t) in enumerate(rows, 1)], str(path))
     code, out, _ = run(capsys, "check", "--json", path, "--glossary", CURATED)
