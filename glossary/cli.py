@@ -105,7 +105,7 @@ def run_check(args: argparse.Namespace) -> int:
     translation restructures freely, so a length or punctuation finding is a question for a
     reviewer, while a missed term is a broken contract."""
     from bitext.formats import read_bilingual
-    from bitext.gate import describe, failing, parse_fail_on
+    from bitext.gate import TERM_CODES, describe, failing, parse_fail_on
     from bitext.qa import check_pair
     from bitext.records import AlignedSegment
     from bitext.report import render_json, render_text, summarise
@@ -113,6 +113,9 @@ def run_check(args: argparse.Namespace) -> int:
     from glossary.load import load_glossary
     from glossary.match import TermMatcher
     fail_on = parse_fail_on(args.fail_on)
+    if not args.qa and fail_on - set(TERM_CODES):
+        raise InputError(f"{', '.join(sorted(fail_on - set(TERM_CODES)))} can never be found "
+                         "with --no-qa; drop one of the two", "--fail-on")
     path = args.glossary or default_glossary_path()
     if path is None:
         raise InputError("no glossary: pass --glossary PATH", "resources/glossary")

@@ -281,8 +281,12 @@ def test_check_fail_on_qa_codes_and_json(vendor_tmx, capsys):
 
 def test_check_no_qa_and_unknown_fail_on(vendor_tmx, capsys):
     code, out, _ = run(capsys, "check", vendor_tmx, "--glossary", CURATED, "--no-qa",
-                       "--fail-on", "number")
-    assert code == 0 and "qa" not in out         # nothing checked, nothing to fail on
+                       "--fail-on", "missed")
+    assert code == 0 and "qa" not in out
+    code, out, err = run(capsys, "check", vendor_tmx, "--glossary", CURATED, "--no-qa",
+                         "--fail-on", "missed,number")
+    assert code == 2 and err == ("--fail-on: number can never be found with --no-qa; drop one "
+                                 "of the two\n")
     code, out, _ = run(capsys, "check", "--json", vendor_tmx, "--glossary", CURATED, "--no-qa")
     assert json.loads(out)["qa"] is None
     code, out, err = run(capsys, "check", vendor_tmx, "--glossary", CURATED,
