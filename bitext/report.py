@@ -1,6 +1,8 @@
-"""The terminology report: what was found, applied, missed or forbidden, per term.
+"""The terminology report: what was found, applied, missed or forbidden, per term, and the
+segment QA findings (``bitext.qa``) counted per code and severity beside them.
 
-One summary shape for ``translate`` and ``glossary check`` so CI logs read the same.
+One summary shape for ``translate``, ``translate corpus`` and ``glossary check`` so CI logs read
+the same.
 """
 from __future__ import annotations
 
@@ -8,6 +10,7 @@ import json
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
+from bitext.qa.issue import CODES, SEVERITIES, QAIssue
 from bitext.records import AlignedSegment, TermRecord, TermStatus
 
 PROBLEMS = (TermStatus.MISSED, TermStatus.FORBIDDEN)
@@ -20,6 +23,9 @@ class TermReport:
     strategy: Counter = field(default_factory=Counter)      # strategy -> count (applied only)
     per_term: dict = field(default_factory=lambda: defaultdict(Counter))
     problems: list[tuple[AlignedSegment, TermRecord]] = field(default_factory=list)
+    qa: Counter = field(default_factory=Counter)            # (code, severity) -> count
+    qa_problems: list[tuple[AlignedSegment, QAIssue]] = field(default_factory=list)  # errors
+    qa_checked: bool = True     # False when QA was turned off: "no findings" would mislead
 
     @property
     def found(self) -> int:
@@ -27,7 +33,12 @@ class TermReport:
 
     @property
     def failed(self) -> bool:
+        """Terms only: ``--strict`` and ``glossary check`` keep their meaning; QA gates are
+        asked for by name (``--fail-on``, :mod:`bitext.gate`)."""
         return any(self.status[s] for s in PROBLEMS)
+
+    def qa_count(self, severity: str) -> int:
+        return sum(n for (_, sev), n in self.qa.items() if sev == severity)
 
     def to_dict(self) -> dict:
         return {
@@ -43,6 +54,15 @@ class TermReport:
                  "source": seg.source, "translation": seg.translation}
                 for seg, rec in self.problems
             ],
+            "qa": ({code: {sev: self.qa[code, sev] for sev in SEVERITIES} for code in CODES}
+                   if self.qa_checked else None),
+            "qa_problems": [
+                {"index": seg.index, "doc": seg.doc, "line": seg.line, "code": issue.code,
+                 "severity": issue.severity, "side": issue.side, "start": issue.start,
+                 "end": issue.end, "message": issue.message, "text": _flagged(seg, issue),
+                 "source": seg.source, "translation": seg.translation}
+                for seg, issue in self.qa_problems
+            ],
         }
 
 
@@ -57,11 +77,38 @@ def summarise(segments: list[AlignedSegment]) -> TermReport:
                 report.strategy[rec.strategy] += 1
             if rec.status in PROBLEMS:
                 report.problems.append((seg, rec))
+        for issue in seg.qa:
+            report.qa[issue.code, issue.severity] += 1
+            if issue.severity == "error":
+                report.qa_problems.append((seg, issue))
     return report
 
 
+def _flagged(seg: AlignedSegment, issue: QAIssue) -> str:
+    """The text a finding points at (a number in the Korean, a repeated phrase)."""
+    return (seg.source if issue.side == "source" else seg.translation)[issue.start:issue.end]
+
+
+def _where(seg: AlignedSegment) -> str:
+    return f"{seg.doc or '<input>'}:{seg.line}" if seg.line else f"segment {seg.index}"
+
+
+def qa_line(report: TermReport) -> str:
+    """``qa: 3 errors (2 omission, 1 number), 5 warnings (5 punctuation)``: codes by count."""
+    parts = []
+    for sev in SEVERITIES:
+        per_code = [(code, report.qa[code, sev]) for code in CODES if report.qa[code, sev]]
+        per_code.sort(key=lambda cn: -cn[1])            # stable: ties keep CODES order
+        detail = f" ({', '.join(f'{n} {code}' for code, n in per_code)})" if per_code else ""
+        total = report.qa_count(sev)
+        parts.append(f"{total} {sev}{'' if total == 1 else 's'}{detail}")
+    return "qa: " + ", ".join(parts)
+
+
 def render_text(report: TermReport, max_problems: int = 20) -> str:
-    """A few lines for stderr: totals, per-strategy counts, then each problem with its place."""
+    """A few lines for stderr: term totals, per-strategy counts, QA counts, then each term
+    problem and each QA error with its place (warnings are counted, not listed: they are many
+    and often fine)."""
     s = report.status
     lines = [
         f"terms: {report.found} found in {report.segments} segments — "
@@ -71,12 +118,21 @@ def render_text(report: TermReport, max_problems: int = 20) -> str:
     if report.strategy:
         lines.append("applied by: " + ", ".join(f"{k} {v}" for k, v in
                                                  sorted(report.strategy.items())))
+    if report.qa_checked:
+        lines.append(qa_line(report))
     for seg, rec in report.problems[:max_problems]:
-        where = f"{seg.doc or '<input>'}:{seg.line}" if seg.line else f"segment {seg.index}"
         extra = f" (found {rec.found!r})" if rec.found else ""
-        lines.append(f"{where}: {rec.status.value}: {rec.surface} → {rec.target!r}{extra}")
+        lines.append(f"{_where(seg)}: {rec.status.value}: {rec.surface} → {rec.target!r}{extra}")
     if len(report.problems) > max_problems:
         lines.append(f"… and {len(report.problems) - max_problems} more (see --json)")
+    for seg, issue in report.qa_problems[:max_problems]:
+        text = _flagged(seg, issue)
+        whole = len(text) == len(seg.source if issue.side == "source" else seg.translation)
+        at = "" if whole or not text else f" ({issue.side} {text!r})"
+        lines.append(f"{_where(seg)}: qa {issue.code}: {issue.message}{at}")
+    if len(report.qa_problems) > max_problems:
+        lines.append(f"… and {len(report.qa_problems) - max_problems} more QA errors "
+                     "(see --json)")
     return "\n".join(lines)
 
 

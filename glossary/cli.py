@@ -2,8 +2,8 @@
 ``translate``).
 
 Exit codes are for CI: 0 clean, 1 the command found problems (lint issues, files ``fmt
---check`` would change, missed/forbidden terms), 2 bad input (one line ``file:line:
-message`` on stderr).  Every command takes ``--json`` for machines.
+--check`` would change, missed/forbidden terms, findings named by ``check --fail-on``), 2 bad
+input (one line ``file:line: message`` on stderr).  Every command takes ``--json`` for machines.
 
 Extension hook: ``main(argv, extra=[register, …])``.  Each ``register(subparsers, common)``
 adds its own subcommand with ``subparsers.add_parser(name, parents=[common])`` and sets
@@ -16,8 +16,8 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Callable, Sequence
 
 from bitext.errors import InputError
 
@@ -102,12 +102,23 @@ def run_diff(args: argparse.Namespace) -> int:
 
 
 def run_check(args: argparse.Namespace) -> int:
+    """Terms and segment QA on a translation made elsewhere (a vendor's TMX, a reviewer's TSV).
+
+    QA findings are reported but exit 1 only when ``--fail-on`` names their code: a human
+    translation restructures freely, so a length or punctuation finding is a question for a
+    reviewer, while a missed term is a broken contract."""
     from bitext.formats import read_bilingual
+    from bitext.gate import TERM_CODES, describe, failing, parse_fail_on
+    from bitext.qa import check_pair
+    from bitext.records import AlignedSegment
+    from bitext.report import render_json, render_text, summarise
     from glossary.check import check_segment
     from glossary.load import load_glossary
     from glossary.match import TermMatcher
-    from bitext.report import render_json, render_text, summarise
-    from bitext.records import AlignedSegment
+    fail_on = parse_fail_on(args.fail_on)
+    if not args.qa and fail_on - set(TERM_CODES):
+        raise InputError(f"{', '.join(sorted(fail_on - set(TERM_CODES)))} can never be found "
+                         "with --no-qa; drop one of the two", "--fail-on")
     path = args.glossary or default_glossary_path()
     if path is None:
         raise InputError("no glossary: pass --glossary PATH", "resources/glossary")
@@ -117,12 +128,17 @@ def run_check(args: argparse.Namespace) -> int:
     segments = [
         AlignedSegment(index, pair.source, pair.translation,
                        check_segment(matcher.find(pair.source), pair.translation),
-                       doc=pair.doc or str(args.file), line=pair.line)
+                       doc=pair.doc or str(args.file), line=pair.line,
+                       qa=check_pair(pair.source, pair.translation) if args.qa else [])
         for index, pair in enumerate(pairs, start=1)
     ]
     report = summarise(segments)
+    report.qa_checked = args.qa
     print(render_json(report) if args.json else render_text(report))
-    return EXIT_PROBLEMS if report.failed else EXIT_OK
+    gate = failing(report.to_dict(), fail_on)
+    if gate:
+        print(describe(gate), file=sys.stderr)
+    return EXIT_PROBLEMS if report.failed or gate else EXIT_OK
 
 
 def run_export(args: argparse.Namespace) -> int:
@@ -157,6 +173,7 @@ def _languages(parser: argparse.ArgumentParser) -> None:
 
 def register_builtin(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
     from bitext.formats import READ_FORMATS
+    from bitext.gate import add_fail_on_argument
     from glossary.interchange import FLAVORS, FORMATS
 
     p = sub.add_parser("lint", parents=[common], help="report problems, exit 1 on any")
@@ -177,12 +194,21 @@ def register_builtin(sub: argparse._SubParsersAction, common: argparse.ArgumentP
     p.set_defaults(run=run_diff)
 
     p = sub.add_parser("check", parents=[common],
-                       help="check an existing bilingual file against the glossary")
+                       help="check an existing bilingual file against the glossary, with QA",
+                       description="Check a bilingual file (a vendor's or a reviewer's "
+                                   "translation) against the glossary and run the segment QA "
+                                   "checks on it. Exit 1 on missed or forbidden terms; QA "
+                                   "findings are reported but exit 1 only for the codes "
+                                   "--fail-on names.")
     p.add_argument("file", metavar="FILE")
     p.add_argument("-g", "--glossary", metavar="PATH",
                    help="glossary file or folder (default: resources/glossary)")
     p.add_argument("--format", choices=READ_FORMATS,
                    help="bilingual format (default: from the extension)")
+    p.add_argument("--qa", action=argparse.BooleanOptionalAction, default=True,
+                   help="run the segment QA checks (omission, number, untranslated, "
+                        "latin-missing, repetition, punctuation; default on)")
+    add_fail_on_argument(p)
     _languages(p)
     p.set_defaults(run=run_check)
 

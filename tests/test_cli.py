@@ -72,6 +72,52 @@ def test_strict_exits_1_on_missed_terms(run, tmp_path):
     assert code == 1 and "missed" in err
 
 
+def test_report_has_a_qa_line_and_the_output_carries_qa(run, tmp_path):
+    src = tmp_path / "in.txt"
+    src.write_text("매출은 10조원을 넘었다.\n공감지능을 통해 바꾼다.\n", encoding="utf-8")
+    code, _, err = run(str(src), "-g", str(GLOSSARY), "-o", str(tmp_path / "o.jsonl"))
+    lines = err.splitlines()
+    assert code == 0 and lines[0].startswith("terms: ")
+    assert [x for x in lines if x.startswith("qa: ")] == [lines[2]]   # after "applied by"
+    # the tiny model writes gibberish, never "10조": the dropped number is always found
+    assert "in.txt:1: qa number: 10조 (10,000,000,000,000) is not in the translation" in err
+    rows = [json.loads(x) for x in (tmp_path / "o.jsonl").read_text("utf-8").splitlines()]
+    assert {"code": "number", "severity": "error", "side": "source", "start": 4, "end": 7,
+            "message": "10조 (10,000,000,000,000) is not in the translation"} in rows[0]["qa"]
+
+
+def test_fail_on_exit_codes(run, tmp_path):
+    src = tmp_path / "in.txt"
+    src.write_text("매출은 10조원을 넘었다.\n", encoding="utf-8")
+    out = str(tmp_path / "o.tsv")
+    code, _, err = run(str(src), "-g", str(GLOSSARY), "-o", out, "--json")
+    report = json.loads(err)
+    assert code == 0 and report["qa"]["number"]["error"] >= 1
+    absent = [c for c, n in report["qa"].items() if not sum(n.values())]
+    assert absent
+    code, _, err = run(str(src), "-g", str(GLOSSARY), "-o", out, "--fail-on",
+                       f"{absent[0]},number")
+    assert code == 1 and err.splitlines()[-1] == (
+        f"--fail-on: {report['qa']['number']['error']} number")
+    code, _, _ = run(str(src), "-g", str(GLOSSARY), "-o", out, "--fail-on",
+                     ",".join([*absent, "missed", "forbidden-present"]))
+    assert code == 0
+    assert "number:error" in (tmp_path / "o.tsv").read_text("utf-8").splitlines()[1]
+
+
+def test_fail_on_term_status(run, tmp_path):
+    src = tmp_path / "in.txt"
+    src.write_text("공감지능을 통해 바꾼다.\n", encoding="utf-8")
+    code, _, err = run(str(src), "-g", str(GLOSSARY), "--strategies", "rerank",
+                       "--fail-on", "missed", "-o", str(tmp_path / "o.tsv"))
+    assert code == 1 and "--fail-on: 1 missed" in err
+
+
+def test_fail_on_unknown_code(run, tmp_path):
+    line = bad(run, tmp_path, str(SAMPLE), "-g", str(GLOSSARY), "--fail-on", "omission,typo")
+    assert line.startswith("translate: --fail-on: unknown code(s) typo; choose from omission")
+
+
 def bad(run, tmp_path, *args, model=True, **kw):
     """Run expecting failure: exit 2, one stderr line, and the old output left untouched."""
     out = tmp_path / "out.tsv"

@@ -250,3 +250,26 @@ def test_an_edited_glossary_at_the_same_path_is_not_reused(corpus, tiny_model, r
     assert "glossary:" in signature and "beam:2" in signature and "steps:hint+rerank+prefix" \
         in signature
     assert 'type="x-signature"' in (out / "corpus.tmx").read_text(encoding="utf-8")
+
+
+def test_fail_on_reads_the_written_report(corpus, tiny_model, reference, tmp_path, capsys):
+    """Rerun on a copy of the reference run (every shard reused): the gate follows terms.json."""
+    import shutil
+
+    report = json.loads((reference / "terms.json").read_text(encoding="utf-8"))
+    found = [c for c, n in report["qa"].items() if sum(n.values())]
+    absent = [c for c, n in report["qa"].items() if not sum(n.values())]
+    assert found and absent, report["qa"]
+    out = tmp_path / "out"
+    shutil.copytree(reference, out)
+    argv = [str(corpus), "-o", str(out), "--model", str(tiny_model), "-g", str(GLOSSARY),
+            "--shard-size", "25", "--workers", "2", "--format", "tmx,tsv,xliff",
+            "--beam", "2", "--hypotheses", "2", "--no-progress"]
+    assert corpus_main([*argv, "--fail-on", found[0]]) == 1
+    n = sum(report["qa"][found[0]].values())
+    assert f"translate corpus: --fail-on: {n} {found[0]}" in capsys.readouterr().err
+    assert corpus_main([*argv, "--fail-on", ",".join(absent)]) == 0
+    assert corpus_main([*argv, "--fail-on", "omision"]) == 2
+    err = capsys.readouterr().err.strip().splitlines()
+    assert err[-1].startswith("translate corpus: --fail-on: unknown code(s) omision")
+    assert (out / "terms.json").read_bytes() == (reference / "terms.json").read_bytes()

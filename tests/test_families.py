@@ -219,7 +219,8 @@ def test_the_command_needs_nothing_but_the_model_directory(family, family_dirs, 
                  "-o", str(out), "--beam", "2", "--hypotheses", "2", "--strict", "--threads", "1"])
     assert code == 0, capsys.readouterr().err   # --strict: every term applied
     header, *rows = out.read_text(encoding="utf-8").splitlines()
-    assert header.split("\t") == ["index", "source", "translation", "terms"] and len(rows) == 4
+    assert header.split("\t") == ["index", "source", "translation", "terms", "qa"]
+    assert len(rows) == 4
     assert "공감지능=Affectionate Intelligence:applied" in rows[0]
 
 

@@ -249,6 +249,93 @@ def test_check_bad_bilingual_file_is_bad_input(tmp_path, capsys):
     assert code == 2 and err.startswith(f"{bad}:1: ")
 
 
+VENDOR_TMX = """<?xml version="1.0" encoding="UTF-8"?>
+<tmx version="1.4">
+  <header creationtool="VendorCAT" creationtoolversion="3" segtype="sentence" o-tmf="x"
+          adminlang="en" srclang="ko-KR" datatype="plaintext"/>
+  <body>
+    <tu>
+      <tuv xml:lang="ko-KR"><seg>올해 매출은 전년 대비 크게 늘어 10조원을 넘었다.</seg></tuv>
+      <tuv xml:lang="en-US"><seg>Sales rose.</seg></tuv>
+    </tu>
+    <tu>
+      <tuv xml:lang="ko-KR"><seg>전장 사업이 성장했다.</seg></tuv>
+      <tuv xml:lang="en-US"><seg>The vehicle components business grew.</seg></tuv>
+    </tu>
+  </body>
+</tmx>
+"""
+
+
+@pytest.fixture
+def vendor_tmx(tmp_path: Path) -> Path:
+    """A vendor's TMX whose first unit drops the number and most of the sentence."""
+    path = tmp_path / "vendor.tmx"
+    path.write_text(VENDOR_TMX, encoding="utf-8")
+    return path
+
+
+def test_check_runs_qa_on_a_vendor_tmx_and_exits_0_without_fail_on(vendor_tmx, capsys):
+    code, out, err = run(capsys, "check", vendor_tmx, "--glossary", CURATED)
+    assert code == 0 and err == ""              # terms are fine: QA alone does not fail
+    lines = out.splitlines()
+    assert lines[0] == ("terms: 1 found in 2 segments — 1 applied, 0 missed, "
+                        "0 forbidden-present, 0 skipped-by-context")
+    assert lines[1] == "qa: 2 errors (1 omission, 1 number), 0 warnings"
+    assert f"{vendor_tmx}:6: qa number: 10조 (10,000,000,000,000) is not in the translation " \
+           "(source '10조')" in lines
+    assert any(x.startswith(f"{vendor_tmx}:6: qa omission: translation has 10 characters")
+               for x in lines)
+
+
+def test_check_fail_on_qa_codes_and_json(vendor_tmx, capsys):
+    code, out, err = run(capsys, "check", "--json", vendor_tmx, "--glossary", CURATED,
+                         "--fail-on", "number,missed")
+    data = json.loads(out)
+    assert code == 1 and err == "--fail-on: 1 number\n"
+    assert data["qa"]["omission"] == {"error": 1, "warning": 0}
+    assert [(p["line"], p["code"]) for p in data["qa_problems"]] == [(6, "omission"),
+                                                                     (6, "number")]
+    code, _, _ = run(capsys, "check", vendor_tmx, "--glossary", CURATED,
+                     "--fail-on", "repetition,punctuation,forbidden-present")
+    assert code == 0
+
+
+def test_check_no_qa_and_unknown_fail_on(vendor_tmx, capsys):
+    code, out, _ = run(capsys, "check", vendor_tmx, "--glossary", CURATED, "--no-qa",
+                       "--fail-on", "missed")
+    assert code == 0 and "qa" not in out
+    code, out, err = run(capsys, "check", vendor_tmx, "--glossary", CURATED, "--no-qa",
+                         "--fail-on", "missed,number")
+    assert code == 2 and err == ("--fail-on: number can never be found with --no-qa; drop one "
+                                 "of the two\n")
+    code, out, _ = run(capsys, "check", "--json", vendor_tmx, "--glossary", CURATED, "--no-qa")
+    assert json.loads(out)["qa"] is None
+    code, out, err = run(capsys, "check", vendor_tmx, "--glossary", CURATED,
+                         "--fail-on", "numbers")
+    assert code == 2 and out == "" and err.count("\n") == 1
+    assert err.startswith("--fail-on: unknown code(s) numbers; choose from ")
+
+
+@pytest.mark.parametrize("fmt", ["tsv", "tmx", "xliff", "jsonl"])
+def test_check_runs_qa_on_every_readable_format(tmp_path, capsys, fmt):
+    from bitext.formats import write_segments
+    from bitext.records import AlignedSegment
+
+    rows = [("올해 매출은 전년 대비 크게 늘어 10조원을 넘었다.", "Sales rose."),
+            ("그는 \"좋다\"고 말했다.", "He said \"good."),
+            ("삼성전자는 ABC 플랫폼을 새로 발표했다.",
+             "Samsung Electronics announced a new platform.")]
+    path = tmp_path / f"human.{fmt}"
+    write_segments([AlignedSegment(i, s, t) for i, (s, t) in enumerate(rows, 1)], str(path))
+    code, out, _ = run(capsys, "check", "--json", path, "--glossary", CURATED)
+    qa = json.loads(out)["qa"]
+    assert code == 0
+    assert {c: n for c, n in qa.items() if sum(n.values())} == {
+        "omission": {"error": 1, "warning": 0}, "number": {"error": 1, "warning": 0},
+        "latin-missing": {"error": 0, "warning": 1}, "punctuation": {"error": 1, "warning": 0}}
+
+
 # --------------------------------------------------------------------------- test (engine)
 
 def _with_example(tmp_path: Path, name: str, example: str) -> Path:

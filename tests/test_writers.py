@@ -73,9 +73,9 @@ def parse(text: str) -> ET.Element:
 
 def test_tsv_one_line_per_row_and_compact_terms():
     lines = render(FORMATS["tsv"].write, sample_segments()).split("\n")
-    assert lines[0] == "index\tsource\ttranslation\tterms"
+    assert lines[0] == "index\tsource\ttranslation\tterms\tqa"
     assert len(lines) == 5 and lines[-1] == ""              # header + 3 rows + final newline
-    assert all(line.count("\t") == 3 for line in lines[:-1])
+    assert all(line.count("\t") == 4 for line in lines[:-1])
     assert lines[1].split("\t")[3] == ("공감지능=Affectionate Intelligence:applied; "
                                        "전장=vehicle components:forbidden-present"
                                        "[battlefield parts]")
@@ -183,7 +183,7 @@ def test_markdown_tables_bold_and_flags():
     assert "**Affectionate Intelligence**" in rows[0] and "**battlefield parts**⚠" in rows[0]
     row3 = next(line for line in md.splitlines() if line.startswith("| 3 |"))
     assert "**공감지능**⚠을" in row3 and "\\|" in row3
-    assert len(re.findall(r"(?<!\\)\|", row3)) == 5         # escaped pipe splits no cell
+    assert len(re.findall(r"(?<!\\)\|", row3)) == 6         # escaped pipe splits no cell
     row2 = next(line for line in md.splitlines() if line.startswith("| 2 |"))
     assert "\n" not in row2 and "<br>" in row2 and "\\<태그\\>" in row2
 
@@ -270,3 +270,104 @@ def test_round_trip_property(tmp_path, pairs, fmt):
     nfc = lambda x: unicodedata.normalize("NFC", x)           # noqa: E731 (readers normalise)
     got = [(p.source, p.translation) for p in read_bilingual(path)]
     assert got == [(nfc(s), nfc(t)) for s, t in pairs]
+
+
+# --------------------------------------------------------------------------- QA findings
+
+def qa_segments() -> list[AlignedSegment]:
+    """Real findings from ``check_pair`` on vendor-like translations: an omission with a dropped
+    number, a changed number with a repeated word (beside an applied term), a warning only, and
+    a clean segment."""
+    from bitext.qa import check_pair
+
+    rows = [
+        ("올해 매출은 전년 대비 크게 늘어 10조원을 넘었다.", "Sales rose."),
+        ("공감지능은 3개 회사와 협력했다.",
+         "Affectionate Intelligence worked with 5 companies companies companies."),
+        ("삼성전자는 ABC 플랫폼을 새로 발표했다.", "Samsung Electronics announced a new platform."),
+        ("전장 사업이 성장했다.", "The vehicle components business grew."),
+    ]
+    segs = [AlignedSegment(i, s, t, doc="vendor.txt", line=i, qa=check_pair(s, t))
+            for i, (s, t) in enumerate(rows, 1)]
+    segs[1].terms = [TermRecord("공감지능", "공감지능", 0, 4, "Affectionate Intelligence",
+                                TermStatus.APPLIED, None, None, 0, 25)]
+    assert [[q.code for q in s.qa] for s in segs] == [
+        ["omission", "number"], ["repetition", "number"], ["latin-missing"], []]
+    return segs
+
+
+def test_tsv_qa_column_and_old_four_column_files_still_read(tmp_path):
+    lines = render(FORMATS["tsv"].write, qa_segments()).split("\n")
+    assert [line.split("\t")[4] for line in lines[1:5]] == [
+        "omission:error; number:error", "repetition:error; number:error",
+        "latin-missing:warning", ""]
+    path = tmp_path / "new.tsv"
+    path.write_text("\n".join(lines), encoding="utf-8")
+    assert read_bilingual(path)[0].translation == "Sales rose."
+    old = tmp_path / "old.tsv"                  # written before the qa column: still ours
+    old.write_text("index\tsource\ttranslation\tterms\n1\t가\\t나\ta\\nb\t\n", encoding="utf-8")
+    assert [(p.source, p.translation) for p in read_bilingual(old)] == [("가\t나", "a\nb")]
+
+
+def test_tmx_qa_props_one_per_finding_before_the_tuvs():
+    segs = qa_segments()
+    tus = parse(render(write_tmx, segs)).findall("body/tu")
+    got = [[p.text for p in tu.findall("prop") if p.get("type") == "x-qa"] for tu in tus]
+    assert got[0] == [f"omission:error: {segs[0].qa[0].message}",
+                      "number:error: 10조 (10,000,000,000,000) is not in the translation"]
+    assert got[2] == ["latin-missing:warning: ABC is not in the translation"] and got[3] == []
+    for tu in tus:                              # DTD: (note|prop)*, tuv+
+        kinds = [c.tag for c in tu]
+        assert kinds[-2:] == ["tuv", "tuv"] and "tuv" not in kinds[:-2]
+
+
+def test_xliff_qa_notes_and_substate_on_errors_only():
+    segs = qa_segments()
+    root = parse(render(write_xliff, segs))
+    states = [(s.get("state"), s.get("subState")) for s in root.iter(f"{X}segment")]
+    assert states == [("translated", "koen:qa-error")] * 2 + [("translated", None)] * 2
+    unit = root.find(f"{X}file/{X}unit")
+    tags = [c.tag for c in unit]                # module elements, notes, then segments
+    assert tags[-4:] == [f"{X}segment"] * 4 and tags.index(f"{X}notes") < tags.index(
+        f"{X}segment")
+    qa = [(n.get("appliesTo"), n.text) for n in unit.iter(f"{X}note")
+          if n.get("category") == "qa"]
+    assert len(qa) == 5
+    assert qa[1] == ("source", "s1: number:error: 10조 (10,000,000,000,000) is not in the "
+                               "translation")
+    assert qa[4] == ("source", "s3: latin-missing:warning: ABC is not in the translation")
+    ids = [n.get("id") for n in unit.iter(f"{X}note")]
+    assert len(ids) == len(set(ids))
+    assert all(":" in sub for _, sub in states if sub)   # subState needs a prefix
+
+
+def test_jsonl_keeps_qa_through_from_dict():
+    segs = qa_segments()
+    lines = render(FORMATS["jsonl"].write, segs).splitlines()
+    assert [AlignedSegment.from_dict(json.loads(x)) for x in lines] == segs
+
+
+def test_markdown_marks_findings_on_their_span_and_lists_them():
+    md = render(write_markdown, qa_segments())
+    assert "| # | Korean | English | terms | qa |" in md
+    rows = {line.split(" | ")[0]: line for line in md.splitlines() if line[2:3].isdigit()}
+    assert "늘어 *10조*⛔원을" in rows["| 1"]              # the dropped number, in the Korean
+    assert "Sales rose." in rows["| 1"] and "*Sales" not in rows["| 1"]   # whole-text: listed
+    assert "⛔ omission:error: translation has" in rows["| 1"]
+    assert "**Affectionate Intelligence** worked with 5 *companies companies companies*⛔" \
+        in rows["| 2"]
+    assert "*ABC*⚠" in rows["| 3"] and "⚠ latin-missing:warning" in rows["| 3"]
+    assert rows["| 4"].endswith("|  |")
+
+
+def test_html_marks_findings_with_their_message_and_counts_codes():
+    page = render(write_html, qa_segments())
+    assert ('<mark class="qa-error" title="number:error: 10조 (10,000,000,000,000) is not in '
+            'the translation">10조</mark>원을') in page
+    assert '<mark class="qa-error" title="repetition:error: 3 words in a row on the stem ' \
+           '&#x27;compa&#x27;">companies companies companies</mark>' in page
+    assert '<mark class="qa-warning" title="latin-missing:warning: ABC is not in the ' \
+           'translation">ABC</mark>' in page
+    assert '<span class="qa-error">omission:error: translation has' in page
+    assert ("qa: 4 errors (2 number, 1 omission, 1 repetition), 1 warning (1 latin-missing)"
+            in page)

@@ -1,7 +1,9 @@
 """The ``translate`` command: a Korean file (or stdin) to aligned bilingual output.
 
-Exit codes: 0 done, 2 bad input or no usable model; with ``--strict``, 1 when a glossary term
-was missed or a forbidden rendering is present (so CI can gate on terminology).
+Exit codes: 0 done, 2 bad input or no usable model (or an unknown ``--fail-on`` code); with
+``--strict``, 1 when a glossary term was missed or a forbidden rendering is present (so CI can
+gate on terminology); with ``--fail-on CODES``, 1 when a segment has a finding with one of
+those codes (QA at any severity, or ``missed``/``forbidden-present``).
 """
 from __future__ import annotations
 
@@ -12,9 +14,10 @@ from pathlib import Path
 
 from bitext.errors import InputError
 from bitext.files import read_text
-from bitext.report import render_json, render_text, summarise
 from bitext.formats import FORMATS, format_for, write_segments
 from bitext.formats.common import tool_version
+from bitext.gate import add_fail_on_argument, describe, failing, parse_fail_on
+from bitext.report import render_json, render_text, summarise
 from translate.model_files import ModelError, candidates, open_model
 from translate.options import DecodeOptions, add_translation_arguments
 from translate.segment import segment_text
@@ -43,6 +46,7 @@ def build_parser() -> argparse.ArgumentParser:
                    help="progress bar (default: on for a terminal and inputs over a screen)")
     p.add_argument("--strict", action="store_true",
                    help="exit 1 when a term is missed or a forbidden rendering is present")
+    add_fail_on_argument(p)
     p.add_argument("-q", "--quiet", action="store_true", help="no report on stderr")
     p.add_argument("--version", action="version", version=f"%(prog)s {tool_version()}")
     return p
@@ -78,6 +82,7 @@ def _progress(total: int, wanted: bool | None):
 def run(args: argparse.Namespace) -> int:
     from translate.pipeline import Translator  # after argument errors: loading takes a moment
 
+    fail_on = parse_fail_on(args.fail_on)         # a typo fails before the model loads
     name = "<stdin>" if args.input == "-" else args.input
     decoded = read_text(args.input)
     if decoded.notice and not args.quiet:
@@ -99,9 +104,12 @@ def run(args: argparse.Namespace) -> int:
     fmt = format_for(args.output, args.format)
     write_segments(aligned, args.output, fmt, glossary_name=", ".join(args.glossary))
     report = summarise(aligned)
+    gate = failing(report.to_dict(), fail_on)
     if not args.quiet:
         print(render_json(report) if args.json else render_text(report), file=sys.stderr)
-    return 1 if args.strict and report.failed else 0
+        if gate and not args.json:
+            print(describe(gate), file=sys.stderr)
+    return 1 if (args.strict and report.failed) or gate else 0
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -9,12 +9,16 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from importlib import metadata
 from itertools import groupby
+from typing import TypeVar
 
+from bitext.qa.issue import QAIssue
 from bitext.records import AlignedSegment, TermRecord, TermStatus
 
 TOOL = "koen-terminology"
 MARK = {TermStatus.MISSED: "⚠", TermStatus.FORBIDDEN: "⚠"}
+QA_MARK = {"error": "⛔", "warning": "⚠"}
 Span = tuple[int, int, TermStatus]
+K = TypeVar("K")
 
 
 def tool_version() -> str:
@@ -60,6 +64,20 @@ def term_summary(rec: TermRecord) -> str:
     return f"{rec.source}={rec.target}:{rec.status.value}{found}"
 
 
+def qa_summary(issue: QAIssue) -> str:
+    """``omission:error``: the compact form for a cell (TSV) where the message does not fit."""
+    return f"{issue.code}:{issue.severity}"
+
+
+def qa_message(issue: QAIssue) -> str:
+    """``number:error: 10조 (…) is not in the translation``: a finding for a person."""
+    return f"{qa_summary(issue)}: {issue.message}"
+
+
+def has_qa_error(seg: AlignedSegment) -> bool:
+    return any(q.severity == "error" for q in seg.qa)
+
+
 def paragraphs(segments: Iterable[AlignedSegment]
                ) -> Iterator[tuple[str, int, list[AlignedSegment]]]:
     """Consecutive segments of one (doc, paragraph), in input order."""
@@ -80,14 +98,39 @@ def target_spans(seg: AlignedSegment) -> list[Span]:
             and 0 <= r.target_start < r.target_end <= len(seg.translation)]
 
 
-def highlight(text: str, spans: list[Span], escape: Callable[[str], str],
-              wrap: Callable[[str, TermStatus], str]) -> str:
-    """Escape ``text`` and wrap each span; overlapping spans keep the first (leftmost)."""
+def qa_spans(seg: AlignedSegment, side: str) -> list[tuple[int, int, QAIssue]]:
+    """Where each QA finding sits in the ``side`` text (``source`` Korean, ``target`` English).
+
+    A finding about the whole text (an omission, an empty translation) is left out: marking
+    the whole cell would hide the term marks inside it, and the QA column lists it anyway.
+    """
+    text = seg.source if side == "source" else seg.translation
+    return [(q.start, q.end, q) for q in seg.qa
+            if q.side == side and 0 <= q.start < q.end <= len(text)
+            and not (q.start == 0 and q.end == len(text))]
+
+
+def highlight(text: str, spans: list[tuple[int, int, K]], escape: Callable[[str], str],
+              wrap: Callable[[str, K], str]) -> str:
+    """Escape ``text`` and wrap each span; overlapping spans keep the first (leftmost).
+
+    The span's third item (a term status, a QA finding) goes to ``wrap`` so one pass marks
+    terms and findings together; on equal spans the one listed first wins (a stable sort, so
+    the output does not depend on hashing)."""
     out, pos = [], 0
-    for start, end, status in sorted(set(spans), key=lambda s: (s[0], -s[1])):
+    for start, end, status in sorted(dict.fromkeys(spans), key=lambda s: (s[0], -s[1])):
         if start < pos:
             continue
         out += [escape(text[pos:start]), wrap(escape(text[start:end]), status)]
         pos = end
     out.append(escape(text[pos:]))
     return "".join(out)
+
+
+def marked(seg: AlignedSegment, side: str, escape: Callable[[str], str],
+           wrap: Callable[[str, TermStatus | QAIssue], str]) -> str:
+    """One side's text (``source`` or ``target``) with its term and QA marks; terms are listed
+    first, so a term wins a tie with a finding on the same span."""
+    terms = source_spans(seg) if side == "source" else target_spans(seg)
+    spans: list[tuple[int, int, TermStatus | QAIssue]] = [*terms, *qa_spans(seg, side)]
+    return highlight(seg.source if side == "source" else seg.translation, spans, escape, wrap)

@@ -1,4 +1,6 @@
-"""HTML: a standalone review page, Korean and English side by side, terms marked by status.
+"""HTML: a standalone review page, Korean and English side by side, terms marked by status and
+QA findings marked on their span (the message as the mark's title, listed in the ``qa`` column;
+the summary counts them per code).
 
 Everything from the texts is HTML-escaped (quotes included): translations are untrusted.
 """
@@ -8,10 +10,10 @@ import html
 import re
 from typing import TextIO
 
-from bitext.formats.common import (TOOL, Meta, highlight, paragraphs, source_spans,
-                                   target_spans, term_summary)
+from bitext.formats.common import TOOL, Meta, marked, paragraphs, qa_message, term_summary
+from bitext.qa.issue import QAIssue
 from bitext.records import AlignedSegment, TermStatus
-from bitext.report import summarise
+from bitext.report import qa_line, summarise
 
 NAME = "html"
 EXTENSIONS = (".html", ".htm")
@@ -24,6 +26,9 @@ td.n{color:#888;width:2em}td.terms{font-size:.85em;color:#444}
 mark{padding:0 .1em;border-radius:2px}
 mark.applied{background:#c8f7c5}mark.missed{background:#ffd27f}
 mark.forbidden-present{background:#ff9c9c}mark.skipped-by-context{background:#ddd}
+mark.qa-error{background:none;text-decoration:underline wavy #d00}
+mark.qa-warning{background:none;text-decoration:underline dotted #c80}
+td.qa{font-size:.85em}span.qa-error{color:#b00}span.qa-warning{color:#960}
 """.strip()
 
 
@@ -32,15 +37,23 @@ def escape(text: str) -> str:
     return _BREAK.sub("<br>", html.escape(text, quote=True))
 
 
-def _wrap(text: str, status: TermStatus) -> str:
-    return f'<mark class="{status.value}" title="{status.value}">{text}</mark>'
+def _wrap(text: str, mark: TermStatus | QAIssue) -> str:
+    if isinstance(mark, QAIssue):
+        return (f'<mark class="qa-{mark.severity}" title="{html.escape(qa_message(mark))}">'
+                f"{text}</mark>")
+    return f'<mark class="{mark.value}" title="{mark.value}">{text}</mark>'
+
+
+def _qa(seg: AlignedSegment) -> str:
+    return "<br>".join(f'<span class="qa-{q.severity}">{escape(qa_message(q))}</span>'
+                       for q in seg.qa)
 
 
 def _summary(segments: list[AlignedSegment]) -> str:
     report = summarise(segments)
     counts = ", ".join(f"{report.status[s]} {s.value}" for s in TermStatus)
     return (f"<p class=\"summary\">{report.segments} segments, {report.found} terms: "
-            f"{escape(counts)}.</p>")
+            f"{escape(counts)}; {escape(qa_line(report))}.</p>")
 
 
 def write(segments: list[AlignedSegment], stream: TextIO, meta: Meta) -> None:
@@ -59,15 +72,15 @@ def write(segments: list[AlignedSegment], stream: TextIO, meta: Meta) -> None:
         where = f"{doc}, paragraph {para}" if doc else f"Paragraph {para}"
         parts += [f"<h2>{escape(where)}</h2>", "<table>",
                   f'<tr><th>#</th><th lang="{src}">Korean</th>'
-                  f'<th lang="{tgt}">English</th><th>terms</th></tr>']
+                  f'<th lang="{tgt}">English</th><th>terms</th><th>qa</th></tr>']
         for seg in segs:
-            ko = highlight(seg.source, source_spans(seg), escape, _wrap)
-            en = highlight(seg.translation, target_spans(seg), escape, _wrap)
+            ko, en = marked(seg, "source", escape, _wrap), marked(seg, "target", escape, _wrap)
             terms = "<br>".join(_wrap(escape(term_summary(r)), r.status) for r in seg.terms)
             parts.append(f'<tr><td class="n">{seg.index}</td>'
                          f'<td lang="{src}">{ko}</td>'
                          f'<td lang="{tgt}">{en}</td>'
-                         f'<td class="terms">{terms}</td></tr>')
+                         f'<td class="terms">{terms}</td>'
+                         f'<td class="qa">{_qa(seg)}</td></tr>')
         parts.append("</table>")
     parts += ["</body>", "</html>"]
     stream.write("\n".join(parts) + "\n")

@@ -1,15 +1,24 @@
 """Markdown: a table per paragraph for a person reviewing terminology in a PR or a wiki.
 
-Terms in **bold**, missed and forbidden ones flagged ⚠; every Markdown metacharacter is
-escaped so a translation can never break the table or inject markup.
+Terms in **bold**, missed and forbidden ones flagged ⚠; QA findings in *italics* on their span,
+flagged ⛔ (error) or ⚠ (warning), and listed with their message in the ``qa`` column.  Every
+Markdown metacharacter is escaped so a translation can never break the table or inject markup.
 """
 from __future__ import annotations
 
 import re
 from typing import TextIO
 
-from bitext.formats.common import (MARK, Meta, highlight, paragraphs, source_spans,
-                                   target_spans, term_summary)
+from bitext.formats.common import (
+    MARK,
+    QA_MARK,
+    Meta,
+    marked,
+    paragraphs,
+    qa_message,
+    term_summary,
+)
+from bitext.qa.issue import QAIssue
 from bitext.records import AlignedSegment, TermRecord, TermStatus
 
 NAME = "md"
@@ -23,8 +32,10 @@ def escape(text: str) -> str:
     return _BREAK.sub("<br>", _SPECIAL.sub(r"\\\1", text))
 
 
-def _wrap(text: str, status: TermStatus) -> str:
-    return f"**{text}**{MARK.get(status, '')}"
+def _wrap(text: str, mark: TermStatus | QAIssue) -> str:
+    if isinstance(mark, QAIssue):
+        return f"*{text}*{QA_MARK[mark.severity]}"
+    return f"**{text}**{MARK.get(mark, '')}"
 
 
 def _flag(rec: TermRecord) -> str:
@@ -35,14 +46,19 @@ def _terms(seg: AlignedSegment) -> str:
     return "<br>".join(_flag(r) + escape(term_summary(r)) for r in seg.terms)
 
 
+def _qa(seg: AlignedSegment) -> str:
+    return "<br>".join(f"{QA_MARK[q.severity]} {escape(qa_message(q))}" for q in seg.qa)
+
+
 def write(segments: list[AlignedSegment], stream: TextIO, meta: Meta) -> None:
     title = f"# Translation {meta.source_lang} → {meta.target_lang}"
     stream.write(title + (f" (glossary: {escape(meta.glossary_name)})" if meta.glossary_name
                           else "") + "\n")
     for doc, para, segs in paragraphs(segments):
         where = f"{escape(doc)}, paragraph {para}" if doc else f"Paragraph {para}"
-        stream.write(f"\n## {where}\n\n| # | Korean | English | terms |\n|---|---|---|---|\n")
+        stream.write(f"\n## {where}\n\n| # | Korean | English | terms | qa |\n"
+                     "|---|---|---|---|---|\n")
         for seg in segs:
-            ko = highlight(seg.source, source_spans(seg), escape, _wrap)
-            en = highlight(seg.translation, target_spans(seg), escape, _wrap)
-            stream.write(f"| {seg.index} | {ko} | {en} | {_terms(seg)} |\n")
+            stream.write(f"| {seg.index} | {marked(seg, 'source', escape, _wrap)} "
+                         f"| {marked(seg, 'target', escape, _wrap)} "
+                         f"| {_terms(seg)} | {_qa(seg)} |\n")

@@ -1,7 +1,10 @@
 """TMX 1.4b: translation memories for CAT tools; a ``<tu>`` per segment.
 
 Term statuses travel as ``<note>``, the place in the input (document, paragraph, line) as
-``<prop>``, so a TMX read back (``glossary check``) still names the document.
+``<prop>``, so a TMX read back (``glossary check``) still names the document.  QA findings are
+``<prop type="x-qa">code:severity: message</prop>``, one per finding: a prop (not a note)
+because CAT tools filter and search TM entries by prop type.  The DTD allows ``(note|prop)*``
+in any order before the ``<tuv>``s.
 """
 from __future__ import annotations
 
@@ -9,7 +12,7 @@ import xml.etree.ElementTree as ET
 from typing import TextIO
 
 from bitext.errors import InputError
-from bitext.formats.common import TOOL, BilingualPair, Meta, nfc, term_summary
+from bitext.formats.common import TOOL, BilingualPair, Meta, nfc, qa_message, term_summary
 from bitext.records import AlignedSegment
 from bitext.xmlio import XML_LANG, inline_text, is_lang, local_name, serialize, sub
 
@@ -34,6 +37,8 @@ def write(segments: list[AlignedSegment], stream: TextIO, meta: Meta) -> None:
         sub(tu, "prop", str(seg.paragraph), type="x-paragraph")
         if seg.line is not None:
             sub(tu, "prop", str(seg.line), type="x-line")
+        for issue in seg.qa:
+            sub(tu, "prop", qa_message(issue), type="x-qa")
         for rec in seg.terms:
             sub(tu, "note", f"term: {term_summary(rec)}")
         for note in seg.notes:

@@ -1,8 +1,9 @@
 """TSV: one segment per line, for scripts and spreadsheets; read back for ``glossary check``.
 
-Our own files (header ``index source translation terms``) escape backslash, tab and line
-breaks so a cell stays on one line; spreadsheets write no escapes, so other TSV is read
-literally, with the source/translation columns taken from a header row when there is one.
+Our own files (header ``index source translation terms qa``; older ones lack ``qa``) escape
+backslash, tab and line breaks so a cell stays on one line; spreadsheets write no escapes, so
+other TSV is read literally, with the source/translation columns taken from a header row when
+there is one.
 """
 from __future__ import annotations
 
@@ -11,12 +12,13 @@ from collections.abc import Callable
 from typing import TextIO
 
 from bitext.errors import InputError
-from bitext.formats.common import BilingualPair, Meta, term_summary
+from bitext.formats.common import BilingualPair, Meta, qa_summary, term_summary
 from bitext.records import AlignedSegment
 
 NAME = "tsv"
 EXTENSIONS = (".tsv",)
-HEADER = ("index", "source", "translation", "terms")
+HEADER = ("index", "source", "translation", "terms", "qa")
+OUR_COLUMNS = HEADER[:4]        # what marks our own (escaped) files, old ones without qa too
 SOURCE_NAMES = frozenset({"source", "src", "ko", "korean", "한국어", "원문"})
 TARGET_NAMES = frozenset({"translation", "target", "tgt", "en", "english", "영어", "번역",
                           "번역문"})
@@ -39,7 +41,8 @@ def write(segments: list[AlignedSegment], stream: TextIO, meta: Meta) -> None:
     stream.write("\t".join(HEADER) + "\n")
     for seg in segments:
         terms = "; ".join(term_summary(r) for r in seg.terms)
-        cells = (str(seg.index), seg.source, seg.translation, terms)
+        qa = "; ".join(qa_summary(q) for q in seg.qa)
+        cells = (str(seg.index), seg.source, seg.translation, terms, qa)
         stream.write("\t".join(escape(c) for c in cells) + "\n")
 
 
@@ -53,7 +56,7 @@ def read(text: str, name: str) -> list[BilingualPair]:
         src = next((i for i, c in enumerate(cells) if c in SOURCE_NAMES), None)
         tgt = next((i for i, c in enumerate(cells) if c in TARGET_NAMES), None)
         if src is not None and tgt is not None:
-            src_col, tgt_col, ours = src, tgt, tuple(cells[:4]) == HEADER
+            src_col, tgt_col, ours = src, tgt, tuple(cells[:4]) == OUR_COLUMNS
             rows = rows[1:]
     cell: Callable[[str], str] = unescape if ours else (lambda c: c)
     need = max(src_col, tgt_col) + 1

@@ -2,7 +2,11 @@
 sentence); XLIFF 2.x and 1.2 in, since vendors still deliver 1.2.
 
 Glossary pairs go in the Glossary module so CAT tools show them; statuses go in
-``<note category="terminology">`` because the module has no place for them.
+``<note category="terminology">`` because the module has no place for them.  QA findings go in
+``<note category="qa" appliesTo="source|target">``, and a segment with a QA error keeps
+``state="translated"`` (it is translated) with ``subState="koen:qa-error"``: the spec's own
+hook for a tool's finer status (a ``prefix:value`` that needs ``state`` set), which CAT tools
+can filter on without us inventing a state.
 """
 from __future__ import annotations
 
@@ -12,7 +16,15 @@ from itertools import groupby
 from typing import TextIO
 
 from bitext.errors import InputError
-from bitext.formats.common import BilingualPair, Meta, nfc, paragraphs, term_summary
+from bitext.formats.common import (
+    BilingualPair,
+    Meta,
+    has_qa_error,
+    nfc,
+    paragraphs,
+    qa_message,
+    term_summary,
+)
 from bitext.records import AlignedSegment
 from bitext.xmlio import XML_SPACE, inline_text, is_lang, local_name, serialize, sub
 
@@ -21,6 +33,7 @@ EXTENSIONS = (".xlf", ".xliff")
 XLIFF_NS = "urn:oasis:names:tc:xliff:document:2.0"
 XLIFF1_NS = "urn:oasis:names:tc:xliff:document:1.2"
 GLS_NS = "urn:oasis:names:tc:xliff:glossary:2.0"
+QA_SUBSTATE = "koen:qa-error"
 ET.register_namespace("", XLIFF_NS)
 ET.register_namespace("gls", GLS_NS)
 
@@ -40,7 +53,8 @@ def write(segments: list[AlignedSegment], stream: TextIO, meta: Meta) -> None:
             unit = sub(file, _x("unit"), id=f"u{u_no}", name=f"paragraph {para}")
             _unit_terms(unit, segs)
             for seg in segs:
-                s = sub(unit, _x("segment"), id=f"s{seg.index}", state="translated")
+                flag = {"subState": QA_SUBSTATE} if has_qa_error(seg) else {}
+                s = sub(unit, _x("segment"), id=f"s{seg.index}", state="translated", **flag)
                 space = {XML_SPACE: "preserve"}
                 sub(s, _x("source"), seg.source, **space)
                 sub(s, _x("target"), seg.translation, **space)
@@ -57,12 +71,15 @@ def _unit_terms(unit: ET.Element, segs: list[AlignedSegment]) -> None:
             entry = sub(glossary, f"{{{GLS_NS}}}glossEntry")
             sub(entry, f"{{{GLS_NS}}}term", source, source="glossary")
             sub(entry, f"{{{GLS_NS}}}translation", target, source="glossary")
-    notes = [(f"s{seg.index}: {term_summary(r)}", "terminology") for seg, r in records]
-    notes += [(f"s{seg.index}: {n}", "warning") for seg in segs for n in seg.notes]
+    notes: list[tuple[str, dict[str, str]]] = [
+        (f"s{seg.index}: {term_summary(r)}", {"category": "terminology"}) for seg, r in records]
+    notes += [(f"s{seg.index}: {n}", {"category": "warning"}) for seg in segs for n in seg.notes]
+    notes += [(f"s{seg.index}: {qa_message(q)}", {"category": "qa", "appliesTo": q.side})
+              for seg in segs for q in seg.qa]
     if notes:
         holder = sub(unit, _x("notes"))
-        for n_no, (text, category) in enumerate(notes, 1):
-            sub(holder, _x("note"), text, id=f"n{n_no}", category=category)
+        for n_no, (text, attrs) in enumerate(notes, 1):
+            sub(holder, _x("note"), text, id=f"n{n_no}", **attrs)
 
 
 # --------------------------------------------------------------------------- reading

@@ -3,7 +3,8 @@
 
 Exit codes: 0 done (failed segments are listed in ``OUTDIR/failures.txt`` and do not change
 the exit code unless ``--strict``), 1 with ``--strict`` when segments failed or a glossary
-term was missed or a forbidden rendering is present, 2 bad input / options / Ray missing,
+term was missed or a forbidden rendering is present, or with ``--fail-on CODES`` when a
+segment has a finding with one of those codes, 2 bad input / options / Ray missing,
 3 the run stopped part-way (rerun the same command to resume), 130 interrupted.
 """
 from __future__ import annotations
@@ -14,6 +15,7 @@ import sys
 
 from bitext.errors import InputError
 from bitext.formats import FORMATS
+from bitext.gate import TERM_CODES, add_fail_on_argument, describe, failing, parse_fail_on
 from translate.options import DecodeOptions, add_translation_arguments
 
 RESUME_HINT = "finished shards are kept; rerun the same command to resume"
@@ -46,6 +48,7 @@ def build_parser() -> argparse.ArgumentParser:
                    help="progress bar (default: on for a terminal)")
     p.add_argument("--strict", action="store_true",
                    help="exit 1 when segments failed or terms were missed/forbidden")
+    add_fail_on_argument(p)
     p.add_argument("--json", action="store_true", help="print the result as JSON on stdout")
     return p
 
@@ -70,6 +73,7 @@ def main(argv: list[str] | None = None) -> int:
     from translate.corpus.runtime import RayMissing, require_ray
 
     try:
+        fail_on = parse_fail_on(args.fail_on)
         require_ray()
         from translate.corpus.run import run_corpus
 
@@ -90,16 +94,19 @@ def main(argv: list[str] | None = None) -> int:
         return 3
     if args.json:
         print(json.dumps({**result.__dict__, "rate": result.rate}, indent=2))
-    if args.strict:
-        return 1 if result.failures or _terms_failed(args.output) else 0
-    return 0
+    report = _terms_report(args.output) if args.strict or fail_on else {}
+    gate = failing(report, fail_on)
+    if gate:
+        print(f"translate corpus: {describe(gate)}", file=sys.stderr)
+    strict = args.strict and bool(result.failures or failing(report, TERM_CODES))
+    return 1 if strict or gate else 0
 
 
-def _terms_failed(outdir: str) -> bool:
+def _terms_report(outdir: str) -> dict:
+    """The run's report as written (``terms.json``): the gate reads what the user sees."""
     from pathlib import Path
 
-    report = json.loads((Path(outdir) / "terms.json").read_text(encoding="utf-8"))
-    return bool(report["status"].get("missed") or report["status"].get("forbidden-present"))
+    return json.loads((Path(outdir) / "terms.json").read_text(encoding="utf-8"))
 
 
 if __name__ == "__main__":
