@@ -17,6 +17,7 @@ import time
 
 import common
 from common import median, peak_rss_mb, table, timed
+
 from glossary import Glossary, Term, TermMatcher, load_glossary
 from glossary.morph import kiwi
 

@@ -11,6 +11,7 @@ import sys
 
 import common
 from common import table
+
 from glossary import TermMatcher
 from translate.options import STRATEGIES
 from translate.pipeline import Translator
@@ -50,7 +51,7 @@ def main(argv: list[str] | None = None) -> int:
         else:
             tr = Translator(engine, gl, beam_size=args.beam, max_batch_size=args.batch,
                             strategies=strategies)
-            segs, sec = common.timed(lambda: tr.translate_sentences(src))
+            segs, sec = common.timed(lambda tr=tr: tr.translate_sentences(src))
             outs = [seg.translation for seg in segs]
             score = common.score_segments(segs)
         sub = common.chrf([outs[i] for i in with_term], [ref[i] for i in with_term]) \
@@ -72,7 +73,8 @@ def main(argv: list[str] | None = None) -> int:
     changed = [sum(a != b for a, b in zip(results[0][6], r[6])) for r in results[1:]]
     print(f"\nsacrebleu corpus chrF2 / BLEU (default tokenisation); term segs = the "
           f"{len(with_term)} segments where the glossary has an applying term; outputs that "
-          f"differ from the bare model: {', '.join(f'{r[0]}: {c}' for r, c in zip(results[1:], changed))}.")
+          "differ from the bare model: "
+          f"{', '.join(f'{r[0]}: {c}' for r, c in zip(results[1:], changed))}.")
     if not with_term:
         print("\nNo segment of this set contains an applying glossary term, so glossary on "
               "decodes every sentence exactly like the bare model (Δ = 0 by construction): "

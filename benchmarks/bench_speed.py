@@ -15,6 +15,7 @@ from collections.abc import Sequence
 import common
 from bench_matcher import SYNTHETIC_TERMS, bench_matcher, text_lines
 from common import median, peak_rss_mb, table, timed
+
 from translate.engine import Engine
 from translate.pipeline import Translator
 

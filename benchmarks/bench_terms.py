@@ -11,6 +11,7 @@ from collections.abc import Sequence
 
 import common
 from common import TermScore, table
+
 from glossary import TermMatcher
 from translate.options import STRATEGIES
 from translate.pipeline import Translator
@@ -92,7 +93,7 @@ def main(argv: list[str] | None = None) -> int:
     for name, strategies in strategy_sets(s.hints):
         tr = Translator(engine, gl, beam_size=args.beam, max_batch_size=args.batch,
                         strategies=strategies)
-        segs, sec = common.timed(lambda: tr.translate_sentences(sources))
+        segs, sec = common.timed(lambda tr=tr: tr.translate_sentences(sources))
         texts = [seg.translation for seg in segs]
         table_rows.append(row(f"on: {name}", common.score_segments(segs),
                               common.chrf([texts[i] for i in with_ref], refs), sec, len(rows)))

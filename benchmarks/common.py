@@ -25,8 +25,8 @@ ROOT = Path(__file__).resolve().parents[1]
 if str(ROOT) not in sys.path:          # run as `python benchmarks/x.py` from a checkout
     sys.path.insert(0, str(ROOT))
 
-from glossary import Glossary, TermMatcher, TermStatus, check_segment, load_glossary  # noqa: E402
 from bitext.records import TermRecord  # noqa: E402
+from glossary import Glossary, TermMatcher, TermStatus, check_segment, load_glossary  # noqa: E402
 from glossary.check import find_rendering  # noqa: E402
 from translate.engine import Engine  # noqa: E402
 from translate.model_files import ModelFiles, open_model, read_vocabulary  # noqa: E402

@@ -143,10 +143,11 @@ def glossary_at_revision(rev: str, path: str = "resources/glossary") -> Glossary
             copy = Path(tmp) / f"{index:04d}-{PurePosixPath(name).name}"
             copy.write_bytes(_git("show", f"{rev}:{name}", cwd=top))
             copies[str(copy)] = f"{rev}:{name}"
+        paths = list(copies)
         try:
-            return load_glossary(*copies)
+            return load_glossary(*paths)
         except InputError as e:
             e.path = copies.get(e.path or "", e.path)
-            for copy, name in copies.items():
-                e.message = e.message.replace(copy, name)
+            for copy_path, name in copies.items():
+                e.message = e.message.replace(copy_path, name)
             raise

@@ -16,16 +16,25 @@ from the line-annotated safe load, one PyYAML-quoted scalar at a time.
 """
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any
 
 import yaml
 
-from glossary.model import GlossaryError
-from glossary.load import (CONTEXT_KEYS, EXAMPLE_KEYS, KEY_LINES, LINE, TERM_KEYS, TOP_KEYS,
-                           glossary_files, parse_file, read_yaml)
-from glossary.model import Term, match_key, nfc
+from glossary.load import (
+    CONTEXT_KEYS,
+    EXAMPLE_KEYS,
+    KEY_LINES,
+    LINE,
+    TERM_KEYS,
+    TOP_KEYS,
+    glossary_files,
+    parse_file,
+    read_yaml,
+)
+from glossary.model import GlossaryError, Term, match_key, nfc
 
 INDENT = "  "
 TOP_ORDER = ("name", "description", "terms")

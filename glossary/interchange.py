@@ -1,4 +1,5 @@
-"""``glossary export`` / ``glossary import``: pick the format, keep the file's name, write atomically.
+"""``glossary export`` / ``glossary import``: pick the format, keep the file's name, write
+atomically.
 
 The format modules (:mod:`glossary.tbx`, :mod:`glossary.tabular`) know their formats; this
 one knows the YAML side (its ``name``/``description``) and the rule that an output file is

@@ -29,14 +29,14 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Iterable
 from dataclasses import asdict, dataclass
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any
 
 from glossary.check import find_rendering
-from glossary.model import GlossaryError
 from glossary.load import KEY_LINES, LINE, glossary_files, parse_file, parse_term, read_yaml
-from glossary.model import Term, match_key
+from glossary.model import GlossaryError, Term, match_key
 from glossary.morph import describe, not_one_word
 
 CODES = {
@@ -117,6 +117,7 @@ def _raw_value_problems(path: str, node: Any, where: str = "", line: int = 1
 
 
 def _term_problems(term: Term) -> Iterable[Problem]:
+    assert term.origin is not None, "lint reads terms from files, which set their origin"
     path, line = term.origin.path, term.origin.line
     for name in ("variants", "forbidden"):
         yield from _repeats(path, line, name, getattr(term, name))
@@ -173,6 +174,7 @@ def _collisions(terms: list[Term]) -> Iterable[Problem]:
                 continue
             other, other_headword = owner[key]
             where = f"{other.origin}"
+            assert term.origin is not None, "lint reads terms from files"
             path, line = term.origin.path, term.origin.line
             if headword and other_headword:
                 if other.target == term.target:

@@ -10,8 +10,7 @@ from typing import Any
 
 import yaml
 
-from glossary.model import GlossaryError
-from glossary.model import Context, Example, Glossary, Location, Term, match_key, nfc
+from glossary.model import Context, Example, Glossary, GlossaryError, Location, Term, match_key, nfc
 
 TERM_KEYS = ("source", "target", "variants", "forbidden", "compounds", "note", "context",
              "examples")
@@ -40,7 +39,8 @@ class _LineLoader(yaml.SafeLoader):
 
 
 def glossary_files(path: str | Path) -> list[Path]:
-    """A file, or the sorted ``*.yaml``/``*.yml`` files of a folder (sorted: merges are reproducible)."""
+    """A file, or the sorted ``*.yaml``/``*.yml`` files of a folder (sorted: merges are
+    reproducible)."""
     p = Path(path)
     if p.is_dir():
         files = sorted([*p.glob("*.yaml"), *p.glob("*.yml")])

@@ -39,9 +39,10 @@ the candidates the particle rule cannot decide (see :mod:`glossary.match`).
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Any, Iterable, Sequence
+from typing import Any
 
 # Morphemes that are a noun for compounding: common/proper/bound nouns, numerals, pronouns,
 # Latin/Chinese characters and numbers (웹|OS, 5|G), and roots.

@@ -23,8 +23,8 @@ from __future__ import annotations
 
 import csv
 import io
+from collections.abc import Iterable
 from pathlib import Path
-from typing import Iterable
 
 from bitext.errors import InputError
 from bitext.files import read_text
@@ -133,8 +133,10 @@ def _full_terms(rows: list[tuple[int, list[str]]], header: list[str], name: str)
         cells = dict(zip(header, row))
         if not cells.get("source") or not cells.get("target"):
             raise InputError("row without source or target", name, line)
-        split = lambda key: tuple(s.strip() for s in cells.get(key, "").split(LIST_SEP)  # noqa: E731
-                                  if s.strip())
+
+        def split(key: str, cells: dict[str, str] = cells) -> tuple[str, ...]:
+            return tuple(s.strip() for s in cells.get(key, "").split(LIST_SEP) if s.strip())
+
         compounds = FLAGS.get(cells.get("compounds", "").lower())
         if compounds is None:
             raise InputError(f"compounds is {cells['compounds']!r}: write true, false or "

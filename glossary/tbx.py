@@ -25,13 +25,13 @@ from __future__ import annotations
 import json
 import re
 import xml.etree.ElementTree as ET
+from collections.abc import Iterable
 from pathlib import Path
-from typing import Iterable
 
 from bitext.errors import InputError
 from bitext.files import read_bytes
-from glossary.model import Context, Example, Term, nfc
 from bitext.xmlio import XML_LANG, local_name, parse_xml, serialize, sub
+from glossary.model import Context, Example, Term, nfc
 
 TBX_NS = "urn:iso:std:iso:30042:ed-2"
 STATUS = "administrativeStatus"
@@ -85,7 +85,7 @@ def to_tbx(terms: Iterable[Term], name: str | None = None, description: str | No
         for example in term.examples:
             sub(head, "descrip", example.source, type="context")
         for index, example in enumerate(term.examples, start=1):
-            extra = {}
+            extra: dict[str, str | list[str]] = {}
             if example.translation is not None:
                 extra["translation"] = example.translation
             if example.contains:

@@ -10,7 +10,6 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-
 from tinymodel import build_tiny_argos_package, build_tiny_model
 
 

@@ -5,8 +5,8 @@ import json
 
 import pytest
 
-from bitext.formats import BilingualPair, read_bilingual
 from bitext.errors import InputError
+from bitext.formats import BilingualPair, read_bilingual
 
 
 def write(tmp_path, name: str, text: str | bytes):

@@ -34,7 +34,7 @@ def test_sample_to_tmx_with_report(run, tmp_path):
     assert code == 0 and stdout == ""
     root = ET.parse(out).getroot()
     tus = root.findall("./body/tu")
-    sources = [l for l in SAMPLE.read_text(encoding="utf-8").splitlines() if l.strip()]
+    sources = [s for s in SAMPLE.read_text(encoding="utf-8").splitlines() if s.strip()]
     assert len(tus) == len(sources)
     xml_lang = "{http://www.w3.org/XML/1998/namespace}lang"
     for tu, src in zip(tus, sources):
@@ -125,7 +125,7 @@ def bad(run, tmp_path, *args, model=True, **kw):
     kwargs = {} if model else {"model": None}
     code, stdout, err = run(*args, "-o", str(out), **kwargs)
     assert code == 2, err
-    lines = [l for l in err.splitlines() if l.strip()]
+    lines = [line for line in err.splitlines() if line.strip()]
     assert len(lines) == 1, err
     assert out.read_text() == "previous\n"
     assert not [p for p in tmp_path.iterdir() if p.name.startswith(".out")]
@@ -188,7 +188,7 @@ def test_very_long_line_is_split_with_a_warning(run, tmp_path):
     src.write_text("전장 " + "가나다라 " * 2000 + "\n", encoding="utf-8")  # 10 000 characters
     out = tmp_path / "o.jsonl"
     code, _, err = run(str(src), "-g", str(GLOSSARY), "-o", str(out), "--beam", "1")
-    rows = [json.loads(l) for l in out.read_text(encoding="utf-8").splitlines()]
+    rows = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
     assert code == 0 and len(rows) > 10 and all(len(r["source"]) <= 400 for r in rows)
     assert f"{src}:1: warning: sentence of" in err
 

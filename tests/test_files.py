@@ -8,8 +8,8 @@ import sys
 import pytest
 
 from bitext.errors import InputError
-from bitext.formats import format_from_extension
 from bitext.files import CP949_NOTICE, atomic_open, atomic_write, read_text
+from bitext.formats import format_from_extension
 
 KOREAN = "공감지능은 전장 부품에 쓰인다.\n두 번째 줄입니다.\n"
 
@@ -85,7 +85,7 @@ def test_read_stdin(monkeypatch):
 
 def test_garbage_bytes_give_line(tmp_path):
     p = tmp_path / "bad.txt"
-    p.write_bytes("첫 줄\n둘째 줄\n".encode("utf-8") + b"\xff\xfe\x80 broken\n")
+    p.write_bytes("첫 줄\n둘째 줄\n".encode() + b"\xff\xfe\x80 broken\n")
     with pytest.raises(InputError) as e:
         read_text(p)
     assert e.value.line == 3 and "0xff" in str(e.value)

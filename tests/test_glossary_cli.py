@@ -360,7 +360,8 @@ def test_glossary_test_fails_on_an_expectation_that_does_not_hold(tmp_path, tiny
     # A phrase no enforcement inserts, and an exact translation a random model cannot give.
     file = _with_example(tmp_path, "bad.yaml",
                          "      - source: LG전자는 공감지능을 발표했다.\n"
-                         "        translation: LG Electronics announced Affectionate Intelligence.\n"
+                         "        translation: LG Electronics announced Affectionate "
+                         "Intelligence.\n"
                          "        contains: [Affectionate Intelligence, customer touchpoint]\n")
     code, out, _ = run(capsys, "test", "--json", file, "--model", tiny_model)
     data = json.loads(out)

@@ -58,7 +58,8 @@ def test_tbx_is_tbx_basic_with_statuses_notes_and_contexts(tmp_path):
                           ("empathetic intelligence", "deprecatedTerm-admn-sts"),
                           ("a, b", "deprecatedTerm-admn-sts")]
     contexts = [d.text for d in ko.iter(f"{TBX}descrip") if d.get("type") == "context"]
-    assert contexts == ["LG전자는 공감지능을 말했다.", "공감지능이 핵심이다.", "공감 지능은 중요하다."]
+    assert contexts == ["LG전자는 공감지능을 말했다.", "공감지능이 핵심이다.",
+                        "공감 지능은 중요하다."]
 
 
 def test_import_tbx_from_another_tool(tmp_path):

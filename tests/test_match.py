@@ -30,7 +30,8 @@ def test_particles_and_punctuation_after_a_term(text, surface):
     assert found(text)[0][0] == surface
 
 
-@pytest.mark.parametrize("text", ["전장치", "도전장을", "전장품", "그 전 장을", "웹OS6", "전기차충전소"])
+@pytest.mark.parametrize("text", ["전장치", "도전장을", "전장품", "그 전 장을", "웹OS6",
+                                  "전기차충전소"])
 def test_never_inside_another_word(text):
     assert [f for f in found(text) if f[1] in ("전장", "웹OS", "전기차 충전")] == []
 
@@ -46,7 +47,8 @@ def test_spacing_variants_and_spacing_insensitive_form():
 def test_listed_spacing_is_accepted_even_with_one_syllable_chunks():
     m = TermMatcher([Term("기업간거래", "B2B", variants=("기업 간 거래",)), Term("웹OS", "webOS",
                                                                          variants=("웹 OS",))])
-    assert [x.surface for x in m.find("기업 간 거래를 늘리고 웹 OS를 쓴다")] == ["기업 간 거래", "웹 OS"]
+    found = m.find("기업 간 거래를 늘리고 웹 OS를 쓴다")
+    assert [x.surface for x in found] == ["기업 간 거래", "웹 OS"]
     assert [x.surface for x in m.find("기 업간거래")] == []  # an unlisted one-syllable split
 
 
@@ -187,7 +189,8 @@ def test_kiwi_only_for_sentences_with_a_doubtful_hit_each_once():
 
 def test_what_the_readme_says_is_not_matched():
     m = TermMatcher([Term("탄소", "carbon"), Term("전기", "electricity"),
-                     Term("내밀다", "hold out"), Term("돕다", "help"), Term("구독", "subscription")])
+                     Term("내밀다", "hold out"), Term("돕다", "help"),
+                     Term("구독", "subscription")])
     assert m.find("탈탄소 전략") == []                  # after a prefix
     assert m.find("전기차를 샀다") == []                # before a one-syllable noun
     assert m.find("손을 내미는 순간") == []             # ㄹ-dropping stem (Kiwi: 나/의/미/는)

@@ -8,14 +8,16 @@ import zipfile
 from pathlib import Path
 
 import ctranslate2
-import pytest
 import sentencepiece as spm
 
 SENTENCE = "공감지능은 고객 경험을 바꾸고 있다."
 MAX_LEN = 64
 
 
-def _load(model_dir: Path) -> tuple[ctranslate2.Translator, spm.SentencePieceProcessor, spm.SentencePieceProcessor]:
+Loaded = tuple[ctranslate2.Translator, spm.SentencePieceProcessor, spm.SentencePieceProcessor]
+
+
+def _load(model_dir: Path) -> Loaded:
     return (
         ctranslate2.Translator(str(model_dir), device="cpu", intra_threads=1),
         spm.SentencePieceProcessor(model_file=str(model_dir / "source.spm")),
@@ -25,7 +27,8 @@ def _load(model_dir: Path) -> tuple[ctranslate2.Translator, spm.SentencePiecePro
 
 def test_opus_layout_files(tiny_model: Path, tiny_model_hints: Path) -> None:
     for d in (tiny_model, tiny_model_hints):
-        for name in ("model.bin", "config.json", "shared_vocabulary.json", "source.spm", "target.spm"):
+        for name in ("model.bin", "config.json", "shared_vocabulary.json", "source.spm",
+                     "target.spm"):
             assert (d / name).is_file(), name
     config = json.loads((tiny_model / "config.json").read_text())
     assert config["decoder_start_token"] == "</s>" and config["add_source_eos"] is False
@@ -80,7 +83,8 @@ def test_term_hint_input_is_accepted(tiny_model_hints: Path) -> None:
 def test_glossary_terms_tokenize_into_few_target_pieces(tiny_model: Path) -> None:
     tgt = spm.SentencePieceProcessor(model_file=str(tiny_model / "target.spm"))
     vocab = set(json.loads((tiny_model / "shared_vocabulary.json").read_text()))
-    for term in ("Affectionate Intelligence", "vehicle components", "HVAC", "built-in", "EV charging", "webOS"):
+    for term in ("Affectionate Intelligence", "vehicle components", "HVAC", "built-in",
+                 "EV charging", "webOS"):
         pieces = tgt.encode(term, out_type=str)
         assert 0 < len(pieces) <= 4 and set(pieces) <= vocab, (term, pieces)
 
@@ -101,7 +105,8 @@ def test_argos_dir(tiny_argos_dir: Path) -> None:
     sp = spm.SentencePieceProcessor(model_file=str(tiny_argos_dir / "sentencepiece.model"))
     vocab = json.loads((tiny_argos_dir / "model" / "shared_vocabulary.json").read_text())
     assert vocab == [sp.id_to_piece(i) for i in range(sp.get_piece_size())]
-    translator = ctranslate2.Translator(str(tiny_argos_dir / "model"), device="cpu", intra_threads=1)
+    translator = ctranslate2.Translator(str(tiny_argos_dir / "model"), device="cpu",
+                                        intra_threads=1)
     [result] = translator.translate_batch([sp.encode(SENTENCE, out_type=str)], beam_size=2)
     assert 0 < len(result.hypotheses[0]) < MAX_LEN // 2 and sp.decode(result.hypotheses[0]).strip()
 

@@ -13,11 +13,10 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from bitext.records import TermRecord, TermStatus
 from bitext.errors import InputError
-from bitext.records import AlignedSegment
 from bitext.formats import FORMATS, format_for, read_bilingual, write_segments
 from bitext.formats.tsv import escape as tsv_escape
+from bitext.records import AlignedSegment, TermRecord, TermStatus
 
 write_html, write_markdown, write_tmx, write_xliff = (
     FORMATS[f].write for f in ("html", "md", "tmx", "xliff"))

@@ -293,7 +293,8 @@ def build_tiny_model(out_dir: Path, *, term_hints: bool = False, seed: int = 0) 
     if term_hints:
         vocab.append(SEP)
 
-    _save(_make_spec(vocab, _word_pieces(tgt_model), decoder_start_token="</s>", seed=seed), out_dir)
+    spec = _make_spec(vocab, _word_pieces(tgt_model), decoder_start_token="</s>", seed=seed)
+    _save(spec, out_dir)
     (out_dir / "source.spm").write_bytes(src_model)
     (out_dir / "target.spm").write_bytes(tgt_model)
     if term_hints:
@@ -305,7 +306,8 @@ def build_tiny_model(out_dir: Path, *, term_hints: bool = False, seed: int = 0) 
             "append_source_eos": True,
             "term_hints": {"separator": SEP},
         }
-        (out_dir / "toolkit.json").write_text(json.dumps(toolkit, indent=2) + "\n", encoding="utf-8")
+        (out_dir / "toolkit.json").write_text(json.dumps(toolkit, indent=2) + "\n",
+                                              encoding="utf-8")
     return out_dir
 
 
@@ -326,7 +328,8 @@ def build_tiny_argos_package(out_dir: Path, *, zipped: bool, seed: int = 0) -> P
 
     build_root = Path(tempfile.mkdtemp(dir=out_dir)) if zipped else out_dir
     pkg = build_root / ARGOS_NAME
-    _save(_make_spec(_pieces(model), _word_pieces(model), decoder_start_token="<s>", seed=seed), pkg / "model")
+    spec = _make_spec(_pieces(model), _word_pieces(model), decoder_start_token="<s>", seed=seed)
+    _save(spec, pkg / "model")
     (pkg / "sentencepiece.model").write_bytes(model)
     metadata = {
         "package_version": "1.0",
@@ -358,5 +361,6 @@ if __name__ == "__main__":  # quick manual check: python tests/tinymodel.py DIR
     sp = spm.SentencePieceProcessor(model_file=str(d / "source.spm"))
     tr = ctranslate2.Translator(str(d))
     for s in ["공감지능은 고객 경험을 바꾸고 있다.", "전장에서 병사들은 전투를 준비했다."]:
-        r = tr.translate_batch([sp.encode(s, out_type=str) + ["</s>"]], beam_size=2, num_hypotheses=2)
+        r = tr.translate_batch([sp.encode(s, out_type=str) + ["</s>"]], beam_size=2,
+                               num_hypotheses=2)
         print(s, [len(h) for h in r[0].hypotheses], r[0].hypotheses[0])

@@ -296,7 +296,8 @@ def starts_word(pieces: list[str], at: int) -> bool:
 
 
 Try = tuple[Job, int, list[str]]          # job, index of the forced match, target prefix
-Found = dict[int, list[tuple[Candidate, int, int]]]   # id(job) -> (candidate, index, locked)
+# id(job) -> (candidate, index of the forced match, pieces locked, starts a new word)
+Found = dict[int, list[tuple[Candidate, int, int, bool]]]
 
 
 def prefix_repair(engine: Engine, jobs: list[Job], options: DecodeOptions) -> None:
@@ -349,7 +350,7 @@ def prefix_repair(engine: Engine, jobs: list[Job], options: DecodeOptions) -> No
                 job.strategy.setdefault(i, "prefix")
 
 
-def _continue(engine: Engine, tries: list[Try], options: DecodeOptions, found: dict,
+def _continue(engine: Engine, tries: list[Try], options: DecodeOptions, found: Found,
               *, alternatives: bool) -> None:
     """Decode from each try's prefix; add (candidate, index, locked, starts a word) to found."""
     if not tries:

@@ -84,7 +84,7 @@ class Engine:
         return self.family.has_attention
 
     @classmethod
-    def load(cls, model: str | os.PathLike | ModelFiles | None = None, **options) -> "Engine":
+    def load(cls, model: str | os.PathLike | ModelFiles | None = None, **options) -> Engine:
         files = model if isinstance(model, ModelFiles) else locate_model(model)
         return cls(files, **options)
 

@@ -198,8 +198,9 @@ def detect(vocab: set[str], decoder_only: bool, declared: str | None = None,
     Raises FamilyError when the family's language or template tokens are not all there: a
     model tokenised against the wrong convention translates into garbage without an error.
     """
-    if declared or layout:
-        family = by_name(declared or layout)
+    name = declared or layout
+    if name:
+        family = by_name(name)
         how = f"declared {family.name!r} in toolkit.json" if declared else f"{layout} layout"
     elif decoder_only:
         found = [f for f in _CHAT_ORDER if set(f.language_tokens) <= vocab]

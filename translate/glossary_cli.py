@@ -6,7 +6,7 @@
 from __future__ import annotations
 
 import sys
-from typing import Sequence
+from collections.abc import Sequence
 
 from glossary.cli import main as glossary_main
 from translate import examples

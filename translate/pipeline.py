@@ -11,8 +11,8 @@ from typing import Any
 
 from bitext.records import AlignedSegment
 from glossary import Glossary, TermMatcher, load_glossary
-from translate.engine import Engine
 from translate.enforce import enforce
+from translate.engine import Engine
 from translate.model_files import ModelFiles
 from translate.options import DecodeOptions
 from translate.segment import Segment, segment_text

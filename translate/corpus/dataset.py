@@ -14,8 +14,8 @@ import os
 from collections.abc import Iterable
 from pathlib import Path
 
-from translate.corpus.runtime import cluster_slots, require_ray
 from translate.corpus.rows import INPUT, ROUTING, schema
+from translate.corpus.runtime import cluster_slots, require_ray
 from translate.corpus.worker import ShardWorker
 from translate.options import DecodeOptions
 from translate.pipeline import CHUNK, as_glossary

@@ -20,7 +20,6 @@ from bitext.errors import InputError
 from bitext.files import atomic_write
 from bitext.formats import extension_for, write_segments
 from bitext.formats.common import tool_version
-from bitext.records import AlignedSegment
 from bitext.report import render_json, render_text, summarise
 from glossary.load import glossary_files
 from translate.corpus.inputs import InputShard, discover, plan_shards
@@ -29,7 +28,6 @@ from translate.corpus.worker import FAIL_SHARD_ENV, aligned_segments
 from translate.model_files import ModelFiles, locate_model
 from translate.options import DecodeOptions
 from translate.segment import MAX_CHARS
-
 
 
 @dataclass
