@@ -14,7 +14,7 @@ from pathlib import Path
 import common
 
 HERE = Path(__file__).resolve().parent
-SCRIPTS = ("bench_terms.py", "bench_quality.py", "bench_speed.py")
+SCRIPTS = ("bench_terms.py", "bench_quality.py", "bench_speed.py", "bench_trust.py")
 
 
 def main(argv: list[str] | None = None) -> int:
