@@ -20,6 +20,7 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
+from translate.options import DecodeOptions  # noqa: E402
 from translate.segment import MAX_CHARS  # noqa: E402
 
 DATA = Path("/work/shared/data/korean-english-park.test.ko")
@@ -62,7 +63,7 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--model", required=True)
     p.add_argument("--n", type=int, default=200, help="sentences (default 200)")
     p.add_argument("--data", type=Path, default=DATA)
-    p.add_argument("--beam", type=int, default=4)
+    p.add_argument("--beam", type=int, default=DecodeOptions().beam_size)
     p.add_argument("--shard-size", type=int, default=25)
     p.add_argument("--json", type=Path, help="also write the table as JSON here")
     args = p.parse_args(argv)

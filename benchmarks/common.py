@@ -30,6 +30,7 @@ from glossary import Glossary, TermMatcher, TermStatus, check_segment, load_glos
 from glossary.check import find_rendering  # noqa: E402
 from translate.engine import Engine  # noqa: E402
 from translate.model_files import ModelFiles, open_model, read_vocabulary  # noqa: E402
+from translate.options import DecodeOptions  # noqa: E402
 
 GLOSSARY_DIR = ROOT / "resources" / "glossary"
 TERMTEST = ROOT / "resources" / "termtest" / "ko-en-terms.tsv"
@@ -52,8 +53,11 @@ def parser(description: str, *, n: int | None = None) -> argparse.ArgumentParser
                    help="glossary file or folder (default: the curated resources/glossary)")
     p.add_argument("--threads", type=int, default=os.cpu_count() or 1,
                    help="CTranslate2 intra_threads (default: all cores)")
-    p.add_argument("--beam", type=int, default=4, help="beam size (default 4)")
-    p.add_argument("--batch", type=int, default=32, help="max batch size (default 32)")
+    defaults = DecodeOptions()
+    p.add_argument("--beam", type=int, default=defaults.beam_size,
+                   help=f"beam size (default {defaults.beam_size})")
+    p.add_argument("--batch", type=int, default=defaults.max_batch_size,
+                   help=f"max batch size (default {defaults.max_batch_size})")
     p.add_argument("--term-hints", choices=("auto", "on", "off"), default="auto",
                    help="auto: as the model's toolkit.json declares; on: assume the model was "
                         "trained with <sep> term hints (e.g. ko-en-small before it ships a "
