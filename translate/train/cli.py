@@ -198,8 +198,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     command = "python -m translate.train " + " ".join(shlex.quote(a) for a in argv)
     try:
         summary = run(config_from_args(args, command))
-    except (FileExistsError, FileNotFoundError, ValueError) as exc:
-        logging.getLogger(__name__).error("%s", exc)
+    except (FileExistsError, FileNotFoundError, ValueError) as exc:  # incl. ExportMismatchError
+        message = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+        print(f"error: {message}", file=sys.stderr)
         return 1
     r = summary.result
     print(

@@ -23,7 +23,7 @@ from .model import ModelConfig, Seq2SeqTransformer
 from .model_card import CardInputs, render
 from .sources import clean_pairs, load_corpus, read_pairs, select_sources
 from .trainer import TrainConfig, TrainResult, resolve_device, train
-from .verify import AgreementReport, compare
+from .verify import AgreementReport, compare, require_agreement
 from .vocab import Tokenizer, pieces_of, train_sentencepiece
 
 logger = logging.getLogger(__name__)
@@ -131,8 +131,12 @@ def _run(cfg: RunConfig, ct2_threads: int) -> RunSummary:
 
     # 2. SentencePiece (Korean and English separately; shared vocabulary = union).
     spm_dir = work_dir / "spm"
-    source_spm = train_sentencepiece(corpus.sources, spm_dir / "source.spm", cfg.source_vocab_size, 0.9995)
-    target_spm = train_sentencepiece(corpus.targets, spm_dir / "target.spm", cfg.target_vocab_size, 1.0)
+    source_spm = train_sentencepiece(
+        corpus.sources, spm_dir / "source.spm", cfg.source_vocab_size, 0.9995, option="--src-vocab-size"
+    )
+    target_spm = train_sentencepiece(
+        corpus.targets, spm_dir / "target.spm", cfg.target_vocab_size, 1.0, option="--tgt-vocab-size"
+    )
     tokenizer = Tokenizer.load(source_spm, target_spm)
     n_src_pieces, n_tgt_pieces = len(pieces_of(source_spm)), len(pieces_of(target_spm))
     logger.info("SentencePiece: %d Korean + %d English pieces → %d shared", n_src_pieces, n_tgt_pieces, len(tokenizer.tokens))
@@ -169,8 +173,7 @@ def _run(cfg: RunConfig, ct2_threads: int) -> RunSummary:
             strict = compare(model, tokenizer, output, check, compute_type="float32", threads=ct2_threads)
         agreement.append(strict)
         logger.info("export check (float32): %s", strict.summary())
-        if not strict.ok:
-            raise RuntimeError(f"CTranslate2 export disagrees with the torch model: {strict.summary()}")
+        require_agreement(strict, output)
         if cfg.quantization != "float32":
             loose = compare(
                 model, tokenizer, output, check, compute_type="default", tie_margin=0.05,
