@@ -143,29 +143,52 @@ def test_sampled_terms_are_reference_ngrams_of_content_words():
 
 # --- tiny end-to-end run through the CLI entry point ----------------------------------------------
 
-def test_train_export_and_ctranslate2_agreement(data_dir: Path, tmp_path: Path):
-    torch = pytest.importorskip("torch")
-    ctranslate2 = pytest.importorskip("ctranslate2")
-    from translate.train.batching import encode_pairs, epoch_examples, plain_examples
-    from translate.train.cli import main
-    from translate.train.model import ModelConfig, Seq2SeqTransformer
-    from translate.train.trainer import TrainConfig, train
-    from translate.train.vocab import Tokenizer
+TINY_ARGS = [
+    "--src-vocab-size", "120", "--tgt-vocab-size", "110",
+    "--enc-layers", "2", "--dec-layers", "2", "--d-model", "32", "--heads", "4", "--ffn", "64",
+    "--dropout", "0.0", "--batch-tokens", "600", "--lr", "3e-3", "--warmup-steps", "10",
+    "--max-minutes", "2", "--log-every", "10", "--eval-beam", "1", "--threads", "1", "--quiet",
+]
 
-    out = tmp_path / "tiny-ko-en"
-    work = tmp_path / "work"
+
+@pytest.fixture(scope="module")
+def trained(data_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
+    """One tiny run of the recipe (float32 export): (model directory, work directory)."""
+    pytest.importorskip("torch")
+    pytest.importorskip("ctranslate2")
+    from translate.train.cli import main
+
+    root = tmp_path_factory.mktemp("trained")
+    out, work = root / "tiny-ko-en", root / "work"
     rc = main([
         "--output", str(out), "--work-dir", str(work),
         "--data-dir", str(data_dir / "train"), "--dev", str(data_dir / "dev"),
-        "--src-vocab-size", "120", "--tgt-vocab-size", "110",
-        "--enc-layers", "2", "--dec-layers", "2", "--d-model", "32", "--heads", "4", "--ffn", "64",
-        "--dropout", "0.0", "--batch-tokens", "600", "--lr", "3e-3", "--warmup-steps", "10",
-        "--max-steps", "80", "--max-minutes", "2", "--eval-every", "20", "--log-every", "10",
-        "--quantization", "float32", "--verify-sentences", "6", "--eval-beam", "1", "--threads", "1",
-        "--quiet",
+        "--max-steps", "80", "--eval-every", "20", "--quantization", "float32",
+        "--verify-sentences", "6", *TINY_ARGS,
     ])
     assert rc == 0
+    return out, work
 
+
+def _load_checkpoint(work: Path):
+    import torch
+
+    from translate.train.model import ModelConfig, Seq2SeqTransformer
+
+    checkpoint = torch.load(work / "best.pt", map_location="cpu")
+    model = Seq2SeqTransformer(ModelConfig(**checkpoint["model_config"]))
+    model.load_state_dict(checkpoint["state_dict"])
+    return model.eval(), checkpoint
+
+
+def test_train_export_and_ctranslate2_agreement(trained: tuple[Path, Path], tmp_path: Path):
+    import ctranslate2
+
+    from translate.train.batching import tokenize_corpus
+    from translate.train.trainer import TrainConfig, train
+    from translate.train.vocab import Tokenizer
+
+    out, work = trained
     # OPUS-MT layout + contract metadata + card.
     for name in ("model.bin", "config.json", "shared_vocabulary.json", "source.spm", "target.spm", "toolkit.json", "README.md"):
         assert (out / name).is_file(), name
@@ -185,13 +208,12 @@ def test_train_export_and_ctranslate2_agreement(data_dir: Path, tmp_path: Path):
     assert stats["steps"] == 80 and stats["stop_reason"].startswith("max_steps")
     assert stats["last_train_loss"] < stats["first_train_loss"]  # it learns
     assert stats["history"] and stats["best_dev_loss"] == min(h["dev_loss"] for h in stats["history"])
+    assert stats["steps_per_second"] > 0 and stats["tokens_per_second"] > 0
+    assert stats["warmup_steps"] == 8  # min(--warmup-steps 10, 10 % of the 80-step budget)
     assert summary["agreement"][0]["ok"]
 
     # Independent agreement check: the best checkpoint in PyTorch vs the export in CTranslate2.
-    checkpoint = torch.load(work / "best.pt", map_location="cpu")
-    model = Seq2SeqTransformer(ModelConfig(**checkpoint["model_config"]))
-    model.load_state_dict(checkpoint["state_dict"])
-    model.eval()
+    model, checkpoint = _load_checkpoint(work)
     tokenizer = Tokenizer.load(out / "source.spm", out / "target.spm")
     assert tokenizer.tokens == vocabulary == checkpoint["vocabulary"]
     translator = ctranslate2.Translator(str(out), device="cpu", compute_type="float32")
@@ -214,28 +236,70 @@ def test_train_export_and_ctranslate2_agreement(data_dir: Path, tmp_path: Path):
         assert max(abs(a - b) for a, b in zip(ct2_scores, torch_scores)) < 1e-3
     assert tokenizer.detokenize(results[0].hypotheses[0]).strip()  # it translates into something
 
-    # The augmented copies have the contract's format: source + <sep> + target pieces + </s>.
-    pairs, _ = encode_pairs(tokenizer, ["큰 개는 빵을 산다."], ["The big dog buys the bread."], max_pieces=100)
-    examples = epoch_examples(tokenizer, pairs, random.Random(1), term_prob=1.0, max_terms=2, max_term_words=3, max_pieces=100)
-    plain, hinted = examples
-    assert not plain.augmented and hinted.augmented and plain.tgt == hinted.tgt
-    assert hinted.src[: len(plain.src) - 1] == plain.src[:-1] and hinted.src[-1] == tokenizer.eos_id
-    tail = hinted.src[len(plain.src) - 1 :]
-    assert tail[0] == tokenizer.sep_id
-    terms: list[list[int]] = []
-    for token_id in tail[:-1]:
-        if token_id == tokenizer.sep_id:
-            terms.append([])
-        else:
-            terms[-1].append(token_id)
-    assert 1 <= len(terms) <= 2
-    for term_ids in terms:
-        term = tokenizer.detokenize([tokenizer.tokens[i] for i in term_ids])
-        assert term and term in "The big dog buys the bread."
-        assert term_ids == tokenizer.ids(tokenizer.target_pieces(term))  # target.spm pieces
-
     # The wall-clock budget stops training even when the step budget is far away.
+    pairs, _ = tokenize_corpus(tokenizer, ["큰 개는 빵을 산다."] * 20, ["The big dog buys the bread."] * 20, 100)
     budget = TrainConfig(max_steps=10**6, max_minutes=0.03, eval_every=0, batch_tokens=200, warmup_steps=5, device="cpu")
-    result = train(model.train(), tokenizer, pairs * 20, plain_examples(tokenizer, pairs), budget, tmp_path / "budget")
+    result = train(model.train(), tokenizer, pairs, pairs, budget, tmp_path / "budget")
     assert result.stop_reason.startswith("max_minutes") and 0 < result.steps < 10**6
     assert result.seconds < 0.03 * 60 + 5 and (tmp_path / "budget" / "best.pt").is_file()
+
+
+def test_untrained_model_export_check_agrees(trained: tuple[Path, Path], tmp_path: Path):
+    """The issue's case: an untrained model's first choice is </s>, which CTranslate2 refuses at
+    step 1 (min_decoding_length=1); the check must decode torch under the same rule."""
+    import torch
+
+    from translate.train.export import export_ctranslate2
+    from translate.train.model import Seq2SeqTransformer
+    from translate.train.verify import compare
+    from translate.train.vocab import Tokenizer
+
+    out, work = trained
+    trained_model, checkpoint = _load_checkpoint(work)
+    torch.manual_seed(0)
+    model = Seq2SeqTransformer(trained_model.cfg).eval()
+    with torch.no_grad():
+        model.output_bias[0] = 5.0  # </s> (id 0) is by far the likeliest first token
+    export_ctranslate2(model.cfg, model.state_dict(), checkpoint["vocabulary"], out / "source.spm",
+                       out / "target.spm", tmp_path / "untrained", "untrained", "float32")
+    tokenizer = Tokenizer.load(out / "source.spm", out / "target.spm")
+    first, _, _ = model.greedy(tokenizer.ids(["▁큰", "</s>"]), 0, 0, max_len=8, min_len=0)
+    assert first == []  # unconstrained, torch would stop at once
+    sources = [tokenizer.source_pieces(s) + ["</s>"] for s in ["큰 개는 빵을 산다.", "소녀는 물을 본다."]]
+    report = compare(model, tokenizer, tmp_path / "untrained", sources, max_len=8)
+    assert report.ok and report.identical == 2, report.summary()
+
+
+def test_export_check_fails_cleanly_on_a_broken_export(trained: tuple[Path, Path], data_dir: Path,
+                                                       tmp_path: Path, capsys: pytest.CaptureFixture):
+    from translate.train.export import export_ctranslate2
+    from translate.train.verify import main as verify_main
+
+    out, work = trained
+    model, checkpoint = _load_checkpoint(work)
+    args = ["--dev", str(data_dir / "dev"), "--sentences", "4"]
+    assert verify_main([str(work / "best.pt"), str(out), *args]) == 0
+    assert "identical" in capsys.readouterr().out
+
+    # Same model, one decoder weight perturbed in the export: loads and translates, but wrongly.
+    state = {k: v.clone() for k, v in checkpoint["state_dict"].items()}
+    state["decoder_layers.0.ffn.linear_1.weight"] *= 1.5
+    broken = tmp_path / "broken"
+    export_ctranslate2(model.cfg, state, checkpoint["vocabulary"], out / "source.spm", out / "target.spm",
+                       broken, "broken", "float32")
+    assert verify_main([str(work / "best.pt"), str(broken), *args]) == 1
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and err.startswith("error: ") and "disagrees" in err
+    assert "Traceback" not in err
+
+
+def test_too_small_vocabulary_is_one_line(data_dir: Path, tmp_path: Path, capsys: pytest.CaptureFixture):
+    pytest.importorskip("torch")
+    from translate.train.cli import main
+
+    rc = main(["--output", str(tmp_path / "m"), "--data-dir", str(data_dir / "train"),
+               "--dev", str(data_dir / "dev"), *TINY_ARGS, "--src-vocab-size", "12"])
+    err = capsys.readouterr().err
+    assert rc == 1 and err.count("\n") == 1, err
+    assert err.startswith("error: --src-vocab-size 12 is too small") and "Traceback" not in err
+    assert not (tmp_path / "m").exists()

@@ -14,6 +14,7 @@ import sentencepiece as spm
 from sacremoses import MosesDetokenizer
 
 from translate.model_files import ModelError, ModelFiles, locate_model
+from translate.term_hints import hinted_source
 
 EOS = "</s>"
 
@@ -57,11 +58,8 @@ class Engine:
 
     def source_tokens(self, pieces: list[str], hints: list[list[str]] = ()) -> list[str]:
         """What the encoder reads: pieces, then ``<sep> term`` per hint, then ``</s>``."""
-        tokens = list(pieces)
-        if hints and self.hint_separator:
-            for hint in hints:
-                tokens += [self.hint_separator, *hint]
-        return tokens + [EOS] if self.append_eos else tokens
+        return hinted_source(pieces, hints, self.hint_separator or None,
+                             EOS if self.append_eos else None)
 
     # --- target side -------------------------------------------------------------------
     @lru_cache(maxsize=65536)

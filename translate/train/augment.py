@@ -15,6 +15,8 @@ import random
 import re
 from typing import Sequence
 
+from translate.term_hints import hinted_source
+
 from .vocab import EOS, SEP
 
 # Function words: an n-gram starting or ending with one of these is a poor glossary term.
@@ -91,9 +93,4 @@ def with_terms(source_pieces: Sequence[str], term_pieces: Sequence[Sequence[str]
     ``source pieces + ["<sep>"] + term 1 pieces + ["<sep>"] + term 2 pieces + ["</s>"]``;
     without terms it is the plain ``source pieces + ["</s>"]``.
     """
-    tokens = list(source_pieces)
-    for pieces in term_pieces:
-        tokens.append(SEP)
-        tokens.extend(pieces)
-    tokens.append(EOS)
-    return tokens
+    return hinted_source(source_pieces, term_pieces, SEP, EOS)

@@ -34,7 +34,8 @@ class TrainConfig:
     """Optimisation and budget settings."""
 
     lr: float = 5e-4
-    warmup_steps: int = 4000
+    warmup_steps: int = 4000  # at most this many (see warmup_fraction)
+    warmup_fraction: float = 0.1  # of the step budget; 0 = exactly warmup_steps
     weight_decay: float = 0.0
     adam_beta2: float = 0.98
     clip_norm: float = 1.0
@@ -51,3 +52,4 @@ class TrainConfig:
     seed: int = 1234
     device: str = "cpu"
     amp: bool = False
+    loader_workers: int = -1  # batch-building processes; -1 = 2 on CUDA, 0 (in-process) on CPU

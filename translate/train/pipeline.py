@@ -16,7 +16,7 @@ from pathlib import Path
 import torch
 
 from .augment import sample_terms, with_terms
-from .batching import encode_pairs, plain_examples
+from .batching import tokenize_corpus
 from .evaluate import DevScores, dev_scores
 from .export import export_ctranslate2
 from .model import ModelConfig, Seq2SeqTransformer
@@ -141,12 +141,11 @@ def _run(cfg: RunConfig, ct2_threads: int) -> RunSummary:
     n_src_pieces, n_tgt_pieces = len(pieces_of(source_spm)), len(pieces_of(target_spm))
     logger.info("SentencePiece: %d Korean + %d English pieces → %d shared", n_src_pieces, n_tgt_pieces, len(tokenizer.tokens))
 
-    # 3. Token ids.
+    # 3. Token ids, once, into integer arrays.
     max_pieces = cfg.train.max_pieces
-    train_pairs, dropped = encode_pairs(tokenizer, corpus.sources, corpus.targets, max_pieces)
-    dev_pairs, dev_dropped = encode_pairs(tokenizer, dev_src, dev_tgt, max_pieces)
+    train_pairs, dropped = tokenize_corpus(tokenizer, corpus.sources, corpus.targets, max_pieces)
+    dev_pairs, dev_dropped = tokenize_corpus(tokenizer, dev_src, dev_tgt, max_pieces)
     logger.info("%d pairs dropped for > %d pieces (dev: %d)", dropped, max_pieces, dev_dropped)
-    dev_examples = plain_examples(tokenizer, dev_pairs)
 
     # 4. Model and training.
     model_cfg = replace(cfg.model, vocab_size=len(tokenizer.tokens))
@@ -155,7 +154,7 @@ def _run(cfg: RunConfig, ct2_threads: int) -> RunSummary:
     torch.manual_seed(cfg.train.seed)
     model = Seq2SeqTransformer(model_cfg)
     logger.info("model: %.2f M parameters, device %s", model.num_parameters() / 1e6, device)
-    result = train(model, tokenizer, train_pairs, dev_examples, cfg.train, work_dir, extra_checkpoint={"vocabulary": tokenizer.tokens})
+    result = train(model, tokenizer, train_pairs, dev_pairs, cfg.train, work_dir, extra_checkpoint={"vocabulary": tokenizer.tokens})
     state = {k: v.detach().cpu() for k, v in model.state_dict().items()}
 
     # 5. Export, then check it against the torch model.

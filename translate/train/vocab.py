@@ -141,6 +141,21 @@ class Tokenizer:
         """English pieces, without ``</s>``."""
         return self.target.encode(text, out_type=str)
 
+    def source_id_rows(self, texts: Sequence[str]) -> list[list[int]]:
+        """Shared-vocabulary ids of many Korean sentences (no ``</s>``), encoded in one call."""
+        return self._id_rows(self.source, texts)
+
+    def target_id_rows(self, texts: Sequence[str]) -> list[list[int]]:
+        """Shared-vocabulary ids of many English sentences (no ``</s>``)."""
+        return self._id_rows(self.target, texts)
+
+    def _id_rows(self, processor: spm.SentencePieceProcessor, texts: Sequence[str]) -> list[list[int]]:
+        rows = processor.encode(list(texts), out_type=int)
+        table = [self.index.get(processor.id_to_piece(i), self.unk_id) for i in range(processor.get_piece_size())]
+        if table == list(range(len(table))):  # the source model: its ids are the shared ids
+            return rows
+        return [[table[i] for i in row] for row in rows]
+
     def ids(self, pieces: Sequence[str]) -> list[int]:
         """Map pieces to shared-vocabulary ids (unknown pieces → ``<unk>``)."""
         return [self.index.get(p, self.unk_id) for p in pieces]
