@@ -15,7 +15,11 @@ from pathlib import Path
 import pytest
 
 from translate.train.augment import STOPWORDS, sample_terms, with_terms, words_of
-from translate.train.sources import licence_is_stated, parse_sources_table, select_sources
+from translate.train.sources import (
+    licence_is_stated,
+    parse_sources_table,
+    select_sources,
+)
 
 # --- a tiny synthetic parallel corpus laid out like ../shared/data/train -------------------------
 

@@ -8,7 +8,8 @@ sides therefore call :func:`hinted_source`.
 """
 from __future__ import annotations
 
-from typing import Sequence, TypeVar
+from collections.abc import Sequence
+from typing import TypeVar
 
 T = TypeVar("T", str, int)  # pieces (the engine) or vocabulary ids (training batches)
 

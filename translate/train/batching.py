@@ -20,8 +20,8 @@ Now
 from __future__ import annotations
 
 import random
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
-from typing import Iterator, Sequence
 
 import numpy as np
 import torch
@@ -109,7 +109,7 @@ class Batch:
     examples: int = 0
     augmented: int = 0
 
-    def to(self, device: torch.device | str) -> "Batch":
+    def to(self, device: torch.device | str) -> Batch:
         return Batch(
             self.src.to(device, non_blocking=True),
             self.src_lengths.to(device, non_blocking=True),
@@ -118,7 +118,7 @@ class Batch:
             self.n_tokens, self.src_tokens, self.epoch, self.examples, self.augmented,
         )
 
-    def pin_memory(self) -> "Batch":
+    def pin_memory(self) -> Batch:
         """Called by DataLoader(pin_memory=True) so that ``to(cuda)`` can copy asynchronously."""
         return Batch(
             self.src.pin_memory(), self.src_lengths.pin_memory(), self.tgt_in.pin_memory(),

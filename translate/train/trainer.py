@@ -15,15 +15,15 @@ import logging
 import math
 import subprocess
 import time
+from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import Sequence
 
 import torch
 import torch.nn.functional as F
 
-from .config import TrainConfig
 from .batching import Batch, EpochBatches, TokenizedCorpus, batch_loader, fixed_batches
+from .config import TrainConfig
 from .model import Seq2SeqTransformer
 from .vocab import Tokenizer
 
@@ -97,15 +97,16 @@ def gpu_utilisation(device: str) -> str:
         return "n/a"
     try:
         return f"{torch.cuda.utilization()} %"
-    except Exception:  # pynvml missing: ask nvidia-smi
-        try:
-            out = subprocess.run(
-                ["nvidia-smi", "--query-gpu=utilization.gpu", "--format=csv,noheader,nounits", "-i",
-                 str(torch.cuda.current_device())], capture_output=True, text=True, timeout=5,
-            )
-            return f"{int(out.stdout.strip().splitlines()[0])} %"
-        except Exception:
-            return "n/a"
+    except Exception as exc:  # noqa: BLE001 (pynvml missing or any NVML error: ask nvidia-smi)
+        logger.debug("torch.cuda.utilization: %s", exc)
+    try:
+        out = subprocess.run(
+            ["nvidia-smi", "--query-gpu=utilization.gpu", "--format=csv,noheader,nounits", "-i",
+             str(torch.cuda.current_device())], capture_output=True, text=True, timeout=5, check=True,
+        )
+        return f"{int(out.stdout.strip().splitlines()[0])} %"
+    except (OSError, subprocess.SubprocessError, ValueError, IndexError):
+        return "n/a"
 
 
 def loader_workers(cfg: TrainConfig) -> int:
