@@ -103,13 +103,18 @@ def build_parser(argv: Sequence[str] = ()) -> argparse.ArgumentParser:
     g.add_argument("--log-every", type=int, default=TRAIN.log_every, help="train loss log interval (default: %(default)s)")
     g.add_argument("--batch-tokens", type=int, default=TRAIN.batch_tokens, help="max padded tokens per side and batch (default: %(default)s)")
     g.add_argument("--lr", type=float, default=TRAIN.lr, help="peak learning rate (default: %(default)s)")
-    g.add_argument("--warmup-steps", type=int, default=TRAIN.warmup_steps, help="linear warmup, then inverse-sqrt decay (default: %(default)s)")
+    g.add_argument("--warmup-steps", type=int, default=TRAIN.warmup_steps, help="most linear warmup steps, then inverse-sqrt decay (default: %(default)s)")
+    g.add_argument("--warmup-fraction", type=float, default=TRAIN.warmup_fraction,
+                   help="warmup = min(--warmup-steps, this share of the step budget: --max-steps, or the steps "
+                        "--max-minutes allows at the speed of the first 50 steps); 0 = exactly --warmup-steps (default: %(default)s)")
     g.add_argument("--weight-decay", type=float, default=TRAIN.weight_decay, help="AdamW weight decay on matrices (default: %(default)s)")
     g.add_argument("--label-smoothing", type=float, default=TRAIN.label_smoothing, help="(default: %(default)s)")
     g.add_argument("--clip-norm", type=float, default=TRAIN.clip_norm, help="gradient norm clipping, 0 = off (default: %(default)s)")
     g.add_argument("--seed", type=int, default=TRAIN.seed)
     g.add_argument("--device", choices=("auto", "cpu", "cuda"), default="auto", help="(default: auto = cuda if available)")
     g.add_argument("--amp", action="store_true", help="bfloat16 autocast on CUDA")
+    g.add_argument("--loader-workers", type=int, default=TRAIN.loader_workers,
+                   help="processes building batches ahead of the training loop; -1 = 2 on CUDA, 0 (in-process) on CPU (default: %(default)s)")
     g.add_argument("--threads", type=int, help="CPU threads for torch and CTranslate2 (default: their own defaults)")
 
     g = p.add_argument_group("export")
@@ -133,6 +138,7 @@ def config_from_args(args: argparse.Namespace, command: str = ""):
     train_cfg = TrainConfig(
         lr=args.lr,
         warmup_steps=args.warmup_steps,
+        warmup_fraction=args.warmup_fraction,
         weight_decay=args.weight_decay,
         clip_norm=args.clip_norm,
         label_smoothing=args.label_smoothing,
@@ -148,6 +154,7 @@ def config_from_args(args: argparse.Namespace, command: str = ""):
         seed=args.seed,
         device=args.device,
         amp=args.amp,
+        loader_workers=args.loader_workers,
     )
     return RunConfig(
         output=args.output.resolve(),
