@@ -166,7 +166,6 @@ def main() -> int:
     examples, epoch_bytes = _measure_memory(lambda: _before_epoch(tok, pairs, rng, 200))
     rows.append(("before (Python lists, per-step collate)", t_tok, n_batches / seconds, n_tokens / seconds,
                  (pair_bytes + epoch_bytes) / 1e6))
-    del pairs, examples
 
     # now
     t0 = time.perf_counter()
