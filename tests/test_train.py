@@ -9,6 +9,7 @@ repository); the whole file runs in well under a minute on 2 CPU cores.
 from __future__ import annotations
 
 import json
+import lzma
 import random
 from pathlib import Path
 
@@ -17,7 +18,9 @@ import pytest
 from translate.train.augment import STOPWORDS, sample_terms, with_terms, words_of
 from translate.train.sources import (
     licence_is_stated,
+    load_corpus,
     parse_sources_table,
+    select_from_folders,
     select_sources,
 )
 
@@ -72,7 +75,24 @@ def data_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
         _write_pairs(train / name, ko, en)
     ko, en = _sentences(random.Random(99), 24)
     _write_pairs(root / "dev", ko, en)
+    # A second folder as ../shared/data/train-extra may be: xz files, its own SOURCES.md.
+    extra = root / "extra"
+    extra.mkdir()
+    (extra / "SOURCES.md").write_text(EXTRA_SOURCES_MD, encoding="utf-8")
+    for name in ("epsilon", "zeta"):
+        ko, en = _sentences(rng, 60)
+        for suffix, lines in ((".ko.xz", ko), (".en.xz", en)):
+            (extra / f"{name}{suffix}").write_bytes(lzma.compress(("\n".join(lines) + "\n").encode()))
     return root
+
+
+EXTRA_SOURCES_MD = """# More pairs
+
+| source | repository | pairs | licence | domain |
+|---|---|---:|---|---|
+| epsilon | example/epsilon | 60 | CC0 1.0 | synthetic |
+| zeta | example/zeta | 60 | unstated | synthetic |
+"""
 
 
 # --- licence-based source selection -------------------------------------------------------------
@@ -109,6 +129,24 @@ def test_explicit_selection_warns_and_rejects_unknown(data_dir: Path):
 
     with pytest.raises(ValueError, match="unknown source"):
         select_sources(data_dir / "train", ["nope"])
+
+
+def test_several_folders_and_xz(data_dir: Path):
+    folders = [data_dir / "train", data_dir / "extra"]
+    selection, table, where = select_from_folders(folders)
+    assert selection.included == ["alpha", "beta", "epsilon"]  # each folder's own licence table
+    assert "unstated" in selection.excluded["zeta"] and "unstated" in selection.excluded["gamma"]
+    assert table["epsilon"].licence == "CC0 1.0" and where["epsilon"] == data_dir / "extra"
+    corpus = load_corpus(where, selection.included, 300)
+    assert corpus.kept == {"alpha": 150, "beta": 150, "epsilon": 60}
+    assert corpus.sources[-1].endswith(".") and corpus.origin[-1] == "epsilon"
+
+    named, _, _ = select_from_folders(folders, ["zeta", "beta"])
+    assert named.included == ["zeta", "beta"] and any("zeta" in w for w in named.warnings)
+    with pytest.raises(ValueError, match="unknown source"):
+        select_from_folders(folders, ["omega"])
+    with pytest.raises(ValueError, match="in both"):
+        select_from_folders([data_dir / "train", data_dir / "train"])
 
 
 def test_real_sources_table_if_present():
@@ -166,7 +204,7 @@ def trained(data_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> tuple[P
     out, work = root / "tiny-ko-en", root / "work"
     rc = main([
         "--output", str(out), "--work-dir", str(work),
-        "--data-dir", str(data_dir / "train"), "--dev", str(data_dir / "dev"),
+        "--data", str(data_dir / "train"), "--data", str(data_dir / "extra"), "--dev", str(data_dir / "dev"),
         "--max-steps", "80", "--eval-every", "20", "--quantization", "float32",
         "--verify-sentences", "6", *TINY_ARGS,
     ])
@@ -207,7 +245,8 @@ def test_train_export_and_ctranslate2_agreement(trained: tuple[Path, Path], tmp_
     assert "CC BY 4.0" in card and "gamma" in card and "post-norm" in card and "dev loss" in card
 
     summary = json.loads((work / "summary.json").read_text(encoding="utf-8"))
-    assert summary["sources"] == ["alpha", "beta"]
+    assert summary["sources"] == ["alpha", "beta", "epsilon"]
+    assert "| epsilon | 60 | CC0 1.0 |" in card and "zeta" in card
     stats = summary["train"]
     assert stats["steps"] == 80 and stats["stop_reason"].startswith("max_steps")
     assert stats["last_train_loss"] < stats["first_train_loss"]  # it learns

@@ -1,6 +1,6 @@
 """Command line of the training recipe: ``python -m translate.train --output DIR [options]``.
 
-Relative paths (``--data-dir``, ``--dev``, ``--output``, ``--work-dir``) are resolved against
+Relative paths (``--data``, ``--dev``, ``--output``, ``--work-dir``) are resolved against
 the current working directory; the data defaults (``../shared/data/...``) therefore assume the
 command runs from the repository root, next to the shared data folder.
 """
@@ -39,15 +39,13 @@ def _sources_epilog(argv: Sequence[str]) -> str:
     from .sources import describe_sources
 
     pre = argparse.ArgumentParser(add_help=False)
-    pre.add_argument("--data-dir", default=DEFAULT_DATA_DIR)
+    pre.add_argument("--data", "--data-dir", dest="data_dirs", action="append", type=Path)
     known, _ = pre.parse_known_args(argv)
-    data_dir = Path(known.data_dir).resolve()
-    if not data_dir.is_dir():
-        return f"(data directory {data_dir} not found)"
+    data_dirs = [d.resolve() for d in known.data_dirs or [Path(DEFAULT_DATA_DIR)]]
     try:
-        return describe_sources(data_dir)
+        return describe_sources(data_dirs)
     except Exception as exc:  # --help must not fail on a malformed SOURCES.md
-        return f"(could not read {data_dir}/SOURCES.md: {exc})"
+        return f"(could not read the SOURCES.md files: {exc})"
 
 
 def build_parser(argv: Sequence[str] = ()) -> argparse.ArgumentParser:
@@ -71,8 +69,9 @@ def build_parser(argv: Sequence[str] = ()) -> argparse.ArgumentParser:
     g.add_argument("--force", action="store_true", help="replace --output if it exists")
     g.add_argument("--work-dir", type=Path, help="SentencePiece models, best.pt, summary.json (default: OUTPUT.work)")
     g.add_argument("--name", help="model name for toolkit.json and the card (default: the output folder's name)")
-    g.add_argument("--data-dir", default=DEFAULT_DATA_DIR, type=Path,
-                   help=f"folder of NAME.ko/NAME.en pairs and SOURCES.md (default: {DEFAULT_DATA_DIR}, relative to the current directory)")
+    g.add_argument("--data", "--data-dir", dest="data_dirs", action="append", type=Path, metavar="DIR",
+                   help=f"folder of NAME.ko/NAME.en pairs (or NAME.ko.xz/NAME.en.xz) and its SOURCES.md; repeat for "
+                        f"several folders (default: {DEFAULT_DATA_DIR}, relative to the current directory)")
     g.add_argument("--sources", help="comma-separated source names, or 'all' (default: sources with a stated licence)")
     g.add_argument("--dev", default=DEFAULT_DEV, type=Path,
                    help=f"dev set prefix: PREFIX.ko/PREFIX.en (default: {DEFAULT_DEV}, relative to the current directory)")
@@ -158,7 +157,7 @@ def config_from_args(args: argparse.Namespace, command: str = ""):
     )
     return RunConfig(
         output=args.output.resolve(),
-        data_dir=args.data_dir.resolve(),
+        data_dirs=[d.resolve() for d in args.data_dirs or [Path(DEFAULT_DATA_DIR)]],
         dev_prefix=args.dev.resolve(),
         sources=sources,
         work_dir=args.work_dir.resolve() if args.work_dir else None,

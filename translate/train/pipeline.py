@@ -21,7 +21,7 @@ from .evaluate import DevScores, dev_scores
 from .export import export_ctranslate2
 from .model import ModelConfig, Seq2SeqTransformer
 from .model_card import CardInputs, render
-from .sources import clean_pairs, load_corpus, read_pairs, select_sources
+from .sources import clean_pairs, load_corpus, read_pairs, select_from_folders
 from .trainer import TrainConfig, TrainResult, resolve_device, train
 from .verify import AgreementReport, compare, require_agreement
 from .vocab import Tokenizer, pieces_of, train_sentencepiece
@@ -34,7 +34,7 @@ class RunConfig:
     """Everything one run needs (the CLI's arguments, resolved)."""
 
     output: Path
-    data_dir: Path
+    data_dirs: list[Path]
     dev_prefix: Path
     sources: list[str] | None = None  # None: the licence-stated default selection
     work_dir: Path | None = None  # None: "<output>.work"
@@ -117,15 +117,15 @@ def _run(cfg: RunConfig, ct2_threads: int) -> RunSummary:
     cfg.train.device = device
 
     # 1. Data, chosen by licence.
-    selection, table = select_sources(cfg.data_dir, cfg.sources)
+    selection, table, folders = select_from_folders(cfg.data_dirs, cfg.sources)
     for excluded, reason in selection.excluded.items():
         logger.info("source %s excluded: %s", excluded, reason)
     for warning in selection.warnings:
         logger.warning("%s", warning)
     if not selection.included:
-        raise ValueError(f"no training source selected in {cfg.data_dir}")
+        raise ValueError(f"no training source selected in {', '.join(map(str, cfg.data_dirs))}")
     logger.info("sources used: %s", ", ".join(selection.included))
-    corpus = load_corpus(cfg.data_dir, selection.included, cfg.max_chars)
+    corpus = load_corpus(folders, selection.included, cfg.max_chars)
     dev_src, dev_tgt = _dev_pairs(cfg.dev_prefix, cfg.dev_limit)
     logger.info("%d training pairs, %d dev pairs", len(corpus), len(dev_src))
 
