@@ -205,7 +205,7 @@ def trained(data_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> tuple[P
     rc = main([
         "--output", str(out), "--work-dir", str(work),
         "--data", str(data_dir / "train"), "--data", str(data_dir / "extra"), "--dev", str(data_dir / "dev"),
-        "--max-steps", "80", "--eval-every", "20", "--quantization", "float32",
+        "--test", str(data_dir / "dev"), "--max-steps", "80", "--eval-every", "20", "--quantization", "float32",
         "--verify-sentences", "6", *TINY_ARGS,
     ])
     assert rc == 0
@@ -247,6 +247,8 @@ def test_train_export_and_ctranslate2_agreement(trained: tuple[Path, Path], tmp_
     summary = json.loads((work / "summary.json").read_text(encoding="utf-8"))
     assert summary["sources"] == ["alpha", "beta", "epsilon"]
     assert "| epsilon | 60 | CC0 1.0 |" in card and "zeta" in card
+    assert [e["name"] for e in summary["evaluations"]] == ["dev", "test"]
+    assert "Moses detokeniser" in card and "| test: `" in card
     stats = summary["train"]
     assert stats["steps"] == 80 and stats["stop_reason"].startswith("max_steps")
     assert stats["last_train_loss"] < stats["first_train_loss"]  # it learns

@@ -20,6 +20,7 @@ from .config import ModelConfig, TrainConfig
 MODEL, TRAIN = ModelConfig(), TrainConfig()  # the defaults every option below shows
 DEFAULT_DATA_DIR = "../shared/data/train"
 DEFAULT_DEV = "../shared/data/korean-english-park.dev"
+DEFAULT_TEST = "../shared/data/korean-english-park.test"
 
 DESCRIPTION = """\
 Train a Korean→English Marian-style transformer from scratch and export it as a CTranslate2
@@ -76,6 +77,8 @@ def build_parser(argv: Sequence[str] = ()) -> argparse.ArgumentParser:
     g.add_argument("--dev", default=DEFAULT_DEV, type=Path,
                    help=f"dev set prefix: PREFIX.ko/PREFIX.en (default: {DEFAULT_DEV}, relative to the current directory)")
     g.add_argument("--dev-limit", type=int, help="use only the first N dev pairs")
+    g.add_argument("--test", type=Path,
+                   help=f"test set prefix for the card's chrF/BLEU next to dev (default: {DEFAULT_TEST} when it exists)")
     g.add_argument("--max-chars", type=int, default=300, help="skip pairs with a side longer than this (default: 300)")
     g.add_argument("--max-pieces", type=int, default=TRAIN.max_pieces, help="skip pairs with a side longer than this many pieces (default: %(default)s)")
 
@@ -127,6 +130,14 @@ def build_parser(argv: Sequence[str] = ()) -> argparse.ArgumentParser:
     return p
 
 
+def _test_prefix(given: Path | None) -> Path | None:
+    """``--test``, or the news test beside the repository when present (else dev only)."""
+    if given is not None:
+        return given.resolve()
+    default = Path(DEFAULT_TEST).resolve()
+    return default if default.with_name(default.name + ".ko").is_file() else None
+
+
 def config_from_args(args: argparse.Namespace, command: str = ""):
     """Turn parsed arguments into the pipeline's RunConfig."""
     from .pipeline import RunConfig
@@ -159,6 +170,7 @@ def config_from_args(args: argparse.Namespace, command: str = ""):
         output=args.output.resolve(),
         data_dirs=[d.resolve() for d in args.data_dirs or [Path(DEFAULT_DATA_DIR)]],
         dev_prefix=args.dev.resolve(),
+        test_prefix=_test_prefix(args.test),
         sources=sources,
         work_dir=args.work_dir.resolve() if args.work_dir else None,
         name=args.name,
@@ -212,6 +224,6 @@ def main(argv: Sequence[str] | None = None) -> int:
     print(
         f"{summary.output}: {r.steps} steps in {r.seconds / 60:.1f} min, best dev loss {r.best_dev_loss:.4f} "
         f"at step {r.best_step}"
-        + (f", dev chrF {summary.dev_scores.chrf:.1f} BLEU {summary.dev_scores.bleu:.2f}" if summary.dev_scores else "")
+        + "".join(f", {e.name} chrF {e.chrf:.1f} BLEU {e.bleu:.2f}" for e in summary.evaluations)
     )
     return 0

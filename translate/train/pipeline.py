@@ -21,7 +21,7 @@ from .evaluate import DevScores, dev_scores
 from .export import export_ctranslate2
 from .model import ModelConfig, Seq2SeqTransformer
 from .model_card import CardInputs, render
-from .sources import clean_pairs, load_corpus, read_pairs, select_from_folders
+from .sources import clean_pairs, load_corpus, pair_file, read_pairs, select_from_folders
 from .trainer import TrainConfig, TrainResult, resolve_device, train
 from .verify import AgreementReport, compare, require_agreement
 from .vocab import Tokenizer, pieces_of, train_sentencepiece
@@ -36,6 +36,7 @@ class RunConfig:
     output: Path
     data_dirs: list[Path]
     dev_prefix: Path
+    test_prefix: Path | None = None  # news test set for the card's chrF (None: dev only)
     sources: list[str] | None = None  # None: the licence-stated default selection
     work_dir: Path | None = None  # None: "<output>.work"
     name: str | None = None  # None: the output directory's name
@@ -65,14 +66,14 @@ class RunSummary:
     dev_scores: DevScores | None
     included_sources: list[str]
     excluded_sources: dict[str, str]
+    evaluations: list[DevScores] = field(default_factory=list)
 
 
 def _dev_pairs(prefix: Path, limit: int | None) -> tuple[list[str], list[str]]:
     """The dev pairs, NFC-normalised; only empty pairs are dropped (no length limit), so that
     chrF/BLEU are computed on the whole set, comparable with other models' figures."""
-    src_path = prefix.with_name(prefix.name + ".ko")
-    if not src_path.is_file():
-        raise FileNotFoundError(f"dev set {prefix}.ko/.en not found (give --dev PREFIX)")
+    if not pair_file(prefix, ".ko").is_file():
+        raise FileNotFoundError(f"evaluation set {prefix}.ko/.en not found (give --dev/--test PREFIX)")
     src, tgt = read_pairs(prefix)
     src, tgt, _ = clean_pairs(src, tgt, max_chars=10**9)
     if limit:
@@ -128,6 +129,8 @@ def _run(cfg: RunConfig, ct2_threads: int) -> RunSummary:
     corpus = load_corpus(folders, selection.included, cfg.max_chars)
     dev_src, dev_tgt = _dev_pairs(cfg.dev_prefix, cfg.dev_limit)
     logger.info("%d training pairs, %d dev pairs", len(corpus), len(dev_src))
+    if cfg.card_eval and cfg.test_prefix is not None and not pair_file(cfg.test_prefix, ".ko").is_file():
+        raise FileNotFoundError(f"test set {cfg.test_prefix}.ko/.en not found (give --test PREFIX)")
 
     # 2. SentencePiece (Korean and English separately; shared vocabulary = union).
     spm_dir = work_dir / "spm"
@@ -157,34 +160,18 @@ def _run(cfg: RunConfig, ct2_threads: int) -> RunSummary:
     result = train(model, tokenizer, train_pairs, dev_pairs, cfg.train, work_dir, extra_checkpoint={"vocabulary": tokenizer.tokens})
     state = {k: v.detach().cpu() for k, v in model.state_dict().items()}
 
-    # 5. Export, then check it against the torch model.
-    export_ctranslate2(model_cfg, state, tokenizer.tokens, source_spm, target_spm, output, name, cfg.quantization, force=cfg.force)
+    # 5. Export (into a staging folder: --output appears only once everything passed), then
+    #    check it against the torch model.
+    staging = output.with_name(f".{output.name}.partial")
+    export_ctranslate2(model_cfg, state, tokenizer.tokens, source_spm, target_spm, staging, name, cfg.quantization, force=True)
+    try:
+        agreement, evaluations = _check_and_evaluate(cfg, model, model_cfg, state, tokenizer, staging, work_dir,
+                                                     name, dev_src, dev_tgt, ct2_threads)
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+    scores = evaluations[0] if evaluations else None
     logger.info("exported %s (%s)", output, cfg.quantization)
-    agreement: list[AgreementReport] = []
-    check = _check_sources(tokenizer, dev_src, dev_tgt, cfg.verify_sentences, cfg.train.seed)
-    if check:
-        if cfg.quantization != "float32":
-            reference_dir = work_dir / "export-float32"
-            export_ctranslate2(model_cfg, state, tokenizer.tokens, source_spm, target_spm, reference_dir, name, "float32", force=True)
-            strict = compare(model, tokenizer, reference_dir, check, compute_type="float32", threads=ct2_threads)
-            shutil.rmtree(reference_dir)
-        else:
-            strict = compare(model, tokenizer, output, check, compute_type="float32", threads=ct2_threads)
-        agreement.append(strict)
-        logger.info("export check (float32): %s", strict.summary())
-        require_agreement(strict, output)
-        if cfg.quantization != "float32":
-            loose = compare(
-                model, tokenizer, output, check, compute_type="default", tie_margin=0.05,
-                logprob_tolerance=float("inf"), threads=ct2_threads,
-            )
-            agreement.append(loose)
-            logger.info("export check (%s): %s", cfg.quantization, loose.summary())
-
-    # 6. Dev quality through CTranslate2 and the model card.
-    scores = (
-        dev_scores(output, tokenizer, dev_src, dev_tgt, beam_size=cfg.card_beam, threads=ct2_threads) if cfg.card_eval else None
-    )
     n_threads = torch.get_num_threads()
     device_name = torch.cuda.get_device_name(0) if device == "cuda" else f"CPU ({n_threads} thread{'s' if n_threads != 1 else ''})"
     card = CardInputs(
@@ -205,17 +192,64 @@ def _run(cfg: RunConfig, ct2_threads: int) -> RunSummary:
         device_name=device_name,
         max_chars=cfg.max_chars,
         agreement=agreement,
-        dev_scores=scores,
+        evaluations=evaluations,
         command=cfg.command,
+        folders={n: str(folders[n]) for n in selection.included},
     )
-    (output / "README.md").write_text(render(card), encoding="utf-8")
+    (staging / "README.md").write_text(render(card), encoding="utf-8")
+    if output.exists():  # --force (checked at the start)
+        shutil.rmtree(output)
+    staging.rename(output)
     summary = {
         "output": str(output),
         "train": result.to_dict(),
         "agreement": [a.to_dict() for a in agreement],
         "dev_scores": scores.to_dict() if scores else None,
+        "evaluations": [e.to_dict() for e in evaluations],
         "sources": selection.included,
         "excluded": selection.excluded,
     }
     (work_dir / "summary.json").write_text(json.dumps(summary, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
-    return RunSummary(output, work_dir, result, agreement, scores, selection.included, selection.excluded)
+    return RunSummary(output, work_dir, result, agreement, scores, selection.included, selection.excluded,
+                      evaluations)
+
+
+def _check_and_evaluate(cfg: RunConfig, model: Seq2SeqTransformer, model_cfg: ModelConfig, state: dict,
+                        tokenizer: Tokenizer, export_dir: Path, work_dir: Path, name: str,
+                        dev_src: list[str], dev_tgt: list[str], ct2_threads: int,
+                        ) -> tuple[list[AgreementReport], list[DevScores]]:
+    """The export check (float32 must agree; raises ExportMismatchError) and, unless
+    ``--no-eval``, chrF/BLEU on dev and on the test set, on the text users get."""
+    agreement: list[AgreementReport] = []
+    check = _check_sources(tokenizer, dev_src, dev_tgt, cfg.verify_sentences, cfg.train.seed)
+    if check:
+        if cfg.quantization != "float32":
+            reference_dir = work_dir / "export-float32"
+            export_ctranslate2(model_cfg, state, tokenizer.tokens, export_dir / "source.spm",
+                               export_dir / "target.spm", reference_dir, name, "float32", force=True)
+            strict = compare(model, tokenizer, reference_dir, check, compute_type="float32", threads=ct2_threads)
+            shutil.rmtree(reference_dir)
+        else:
+            strict = compare(model, tokenizer, export_dir, check, compute_type="float32", threads=ct2_threads)
+        agreement.append(strict)
+        logger.info("export check (float32): %s", strict.summary())
+        require_agreement(strict, cfg.output)
+        if cfg.quantization != "float32":
+            loose = compare(
+                model, tokenizer, export_dir, check, compute_type="default", tie_margin=0.05,
+                logprob_tolerance=float("inf"), threads=ct2_threads,
+            )
+            agreement.append(loose)
+            logger.info("export check (%s): %s", cfg.quantization, loose.summary())
+    evaluations: list[DevScores] = []
+    if not cfg.card_eval:
+        return agreement, evaluations
+    sets = [("dev", cfg.dev_prefix, dev_src, dev_tgt)]
+    if cfg.test_prefix is not None:
+        sets.append(("test", cfg.test_prefix, *_dev_pairs(cfg.test_prefix, None)))
+    for set_name, prefix, src, ref in sets:
+        scores = dev_scores(export_dir, src, ref, beam_size=cfg.card_beam, threads=ct2_threads,
+                            name=set_name, prefix=str(prefix))
+        if scores is not None:
+            evaluations.append(scores)
+    return agreement, evaluations
