@@ -348,3 +348,48 @@ def test_too_small_vocabulary_is_one_line(data_dir: Path, tmp_path: Path, capsys
     assert rc == 1 and err.count("\n") == 1, err
     assert err.startswith("error: --src-vocab-size 12 is too small") and "Traceback" not in err
     assert not (tmp_path / "m").exists()
+
+
+def test_term_hint_layout_is_the_same_in_training_and_engine(trained: tuple[Path, Path]):
+    """The engine feeds hints to a model exactly as training showed them: the hinted copies the
+    recipe trains on, rebuilt by Engine.source_tokens from the same terms, are the same tokens."""
+    import numpy as np
+
+    from translate.engine import Engine
+    from translate.model_files import open_model
+    from translate.train.batching import TermIds, epoch_examples, tokenize_corpus
+    from translate.train.vocab import Tokenizer
+
+    out, _ = trained
+    engine = Engine(open_model(out))
+    tokenizer = Tokenizer.load(out / "source.spm", out / "target.spm")
+    ko, en = "큰 개는 빵을 산다.", "The big dog buys the bread."
+    corpus, _ = tokenize_corpus(tokenizer, [ko], [en], max_pieces=100)
+    seen = set()
+    for seed in range(8):
+        examples = epoch_examples(corpus, np.arange(1), TermIds(tokenizer), random.Random(seed),
+                                  term_prob=1.0, max_terms=2, max_term_words=3, max_pieces=100)
+        assert list(examples.augmented) == [False, True]
+        plain, hinted = (  # as pieces of the vocabulary, which is what the model sees
+            [tokenizer.tokens[i] for i in examples.src[s : s + n]]
+            for s, n in zip(examples.src_starts, examples.src_lengths)
+        )
+
+        def seen_by_model(tokens: list[str]) -> list[str]:  # e.g. an unknown character -> <unk>
+            return [tokenizer.tokens[i] for i in tokenizer.ids(tokens)]
+
+        assert plain == seen_by_model(engine.source_tokens(engine.source_pieces(ko)))
+        # The terms, read back as text from the training tokens...
+        terms: list[list[str]] = []
+        for token in hinted[len(plain) - 1 : -1]:
+            if token == "<sep>":
+                terms.append([])
+            else:
+                terms[-1].append(token)
+        texts = [tokenizer.detokenize(t) for t in terms]
+        assert 1 <= len(texts) <= 2 and all(t and t in en for t in texts)
+        # ... and handed to the engine as a glossary would: the same tokens.
+        engine_tokens = engine.source_tokens(engine.source_pieces(ko), [engine.target_pieces(t) for t in texts])
+        assert hinted == seen_by_model(engine_tokens)
+        seen.add(tuple(texts))
+    assert len(seen) > 1  # different hints on different epochs
