@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import lzma
 import random
+from collections import Counter
 from pathlib import Path
 
 import pytest
@@ -393,3 +394,53 @@ def test_term_hint_layout_is_the_same_in_training_and_engine(trained: tuple[Path
         assert hinted == seen_by_model(engine_tokens)
         seen.add(tuple(texts))
     assert len(seen) > 1  # different hints on different epochs
+
+
+def test_batches_cover_every_pair_within_the_token_budget(trained: tuple[Path, Path], data_dir: Path):
+    """The vectorised batches hold what the per-example code held: each pair once per epoch
+    (plus hinted copies), ≤ batch_tokens padded tokens a side, targets shifted by </s>; and the
+    DataLoader workers split the pairs between them without loss or overlap."""
+    import numpy as np
+
+    from translate.train.batching import EpochBatches, batch_loader, tokenize_corpus
+    from translate.train.sources import read_pairs
+    from translate.train.vocab import Tokenizer
+
+    out, _ = trained
+    tokenizer = Tokenizer.load(out / "source.spm", out / "target.spm")
+    ko, en = read_pairs(data_dir / "train" / "beta")
+    corpus, dropped = tokenize_corpus(tokenizer, ko, en, max_pieces=100)
+    assert dropped == 0 and len(corpus) == 150
+    eos = tokenizer.eos_id
+    dataset = EpochBatches(corpus, tokenizer, 300, seed=3, term_prob=0.5, max_terms=2, max_term_words=3, max_pieces=100)
+    def pair(i: int) -> tuple[tuple[int, ...], tuple[int, ...]]:
+        src = corpus.src[corpus.src_offsets[i] : corpus.src_offsets[i + 1]]
+        return tuple(src.tolist()), tuple(corpus.tgt[corpus.tgt_offsets[i] : corpus.tgt_offsets[i + 1]].tolist())
+
+    expected = Counter(pair(i) for i in range(len(corpus)))
+    sources_of = {tgt: src for src, tgt in expected}  # a target's source (the same in every copy here)
+    plain_seen: Counter = Counter()
+    hinted = 0
+    for batch in dataset.epoch(1):
+        assert batch.src.shape[0] * batch.src.shape[1] <= 300 and batch.tgt_in.numel() <= 300
+        assert (batch.tgt_in[:, 0] == eos).all()
+        for row in range(batch.src.shape[0]):
+            src = tuple(batch.src[row, : int(batch.src_lengths[row])].tolist())
+            out_row = batch.tgt_out[row][batch.tgt_out[row] != -100].tolist()
+            assert src[-1] == eos and out_row[-1] == eos
+            assert batch.tgt_in[row, 1 : len(out_row)].tolist() == out_row[:-1]  # shifted by </s>
+            tgt = tuple(out_row[:-1])
+            if (src, tgt) in expected:
+                plain_seen[(src, tgt)] += 1
+            else:  # a hinted copy: the pair's source, then <sep> and target pieces
+                hinted += 1
+                plain = sources_of[tgt]
+                assert src[: len(plain) - 1] == plain[:-1] and src[len(plain) - 1] == tokenizer.sep_id
+    assert plain_seen == expected and 30 < hinted < 120
+
+    workers = batch_loader(dataset, workers=2, pin_memory=False)
+    served = [next(workers) for _ in range(60)]
+    first_epoch = [b for b in served if b.epoch == 1]
+    assert sum(b.examples - b.augmented for b in first_epoch) == 150  # shards: disjoint, complete
+    del workers
+    assert np.all(corpus.src_lengths >= 2)

@@ -21,7 +21,13 @@ from .evaluate import DevScores, dev_scores
 from .export import export_ctranslate2
 from .model import ModelConfig, Seq2SeqTransformer
 from .model_card import CardInputs, render
-from .sources import clean_pairs, load_corpus, pair_file, read_pairs, select_from_folders
+from .sources import (
+    clean_pairs,
+    load_corpus,
+    pair_file,
+    read_pairs,
+    select_from_folders,
+)
 from .trainer import TrainConfig, TrainResult, resolve_device, train
 from .verify import AgreementReport, compare, require_agreement
 from .vocab import Tokenizer, pieces_of, train_sentencepiece
