@@ -124,8 +124,8 @@ def build_parser(argv: Sequence[str] = ()) -> argparse.ArgumentParser:
                    choices=("int8", "int8_float32", "int8_float16", "int8_bfloat16", "int16", "float16", "bfloat16", "float32"),
                    help="CTranslate2 weight type (default: int8)")
     g.add_argument("--verify-sentences", type=int, default=8, help="dev sentences for the torch-vs-CTranslate2 check (default: 8)")
-    g.add_argument("--no-eval", action="store_true", help="skip chrF/BLEU on the dev set for the model card")
-    g.add_argument("--eval-beam", type=int, default=4, help="beam size for the dev chrF/BLEU (default: 4)")
+    g.add_argument("--no-eval", action="store_true", help="skip chrF/BLEU on the dev and test sets for the model card")
+    g.add_argument("--eval-beam", type=int, default=4, help="beam size for the card's chrF/BLEU (default: 4)")
     g.add_argument("--quiet", action="store_true", help="log warnings only")
     return p
 
