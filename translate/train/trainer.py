@@ -192,7 +192,8 @@ def train(
     warmup = warmup_for(cfg, cfg.max_steps)
     start = time.monotonic()
     step = 0
-    window_loss, window_tokens, window_src, window_start, window_wait = 0.0, 0, 0, start, 0.0
+    window_loss: torch.Tensor | float = 0.0
+    window_tokens, window_src, window_start, window_wait = 0, 0, start, 0.0
     total_tokens = 0
     last_logged = math.nan
     last_eval_step = -1
@@ -240,7 +241,7 @@ def train(
             torch.nn.utils.clip_grad_norm_(model.parameters(), cfg.clip_norm)
         optimizer.step()
 
-        window_loss += float(loss_sum.detach())
+        window_loss += loss_sum.detach()  # a device tensor: no host-GPU sync until the log line
         window_tokens += batch.n_tokens
         window_src += batch.src_tokens
         total_tokens += batch.n_tokens + batch.src_tokens
@@ -249,7 +250,7 @@ def train(
         if step % cfg.log_every == 0:
             now = time.monotonic()
             seconds = max(now - window_start, 1e-9)
-            last_logged = window_loss / window_tokens
+            last_logged = float(window_loss) / window_tokens
             result.last_train_loss = last_logged
             logger.info(
                 "step %d epoch %d: train loss %.4f (label-smoothed), lr %.2e, %.2f steps/s, "
@@ -264,7 +265,7 @@ def train(
             window_start = time.monotonic()  # evaluation time is not training speed
 
     if window_tokens:
-        result.last_train_loss = window_loss / window_tokens
+        result.last_train_loss = float(window_loss) / window_tokens
     if step != last_eval_step:
         evaluate(step, result.last_train_loss)
     result.steps = step
