@@ -444,3 +444,28 @@ def test_batches_cover_every_pair_within_the_token_budget(trained: tuple[Path, P
     assert sum(b.examples - b.augmented for b in first_epoch) == 150  # shards: disjoint, complete
     del workers
     assert np.all(corpus.src_lengths >= 2)
+
+
+def test_recipe_with_a_broken_export_ends_in_one_line(data_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                      capsys: pytest.CaptureFixture):
+    """The whole recipe, with the exporter made to write one perturbed tensor: exit status 1,
+    one ``error:`` line, and nothing at --output (the export is staged and removed)."""
+    pytest.importorskip("torch")
+    from translate.train import pipeline
+    from translate.train.cli import main
+
+    real_export = pipeline.export_ctranslate2
+
+    def broken_export(cfg, state, *args, **kwargs):
+        state = dict(state)
+        state["decoder_layers.0.attention.q.weight"] = state["decoder_layers.0.attention.q.weight"] * 1.5
+        return real_export(cfg, state, *args, **kwargs)
+
+    monkeypatch.setattr(pipeline, "export_ctranslate2", broken_export)
+    out = tmp_path / "m"
+    rc = main(["--output", str(out), "--data", str(data_dir / "train"), "--dev", str(data_dir / "dev"),
+               "--no-eval", "--max-steps", "30", "--eval-every", "0", "--quantization", "float32", *TINY_ARGS])
+    err = capsys.readouterr().err
+    assert rc == 1 and err.count("\n") == 1 and err.startswith("error: "), err
+    assert "disagrees with the torch model" in err and "Traceback" not in err
+    assert not out.exists() and not (tmp_path / ".m.partial").exists()
