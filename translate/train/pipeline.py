@@ -99,7 +99,8 @@ def _check_sources(tokenizer: Tokenizer, dev_src: list[str], dev_tgt: list[str],
 
 
 def run(cfg: RunConfig) -> RunSummary:
-    """Run the whole recipe; raises if the float32 export disagrees with the torch model.
+    """Run the whole recipe; raises ExportMismatchError if the float32 export disagrees with the
+    torch model (then nothing is left at ``cfg.output``).
 
     ``cfg.threads`` applies to torch and CTranslate2 for this run only (torch's global thread
     count is restored afterwards, since the caller may be a longer-lived process such as pytest).
