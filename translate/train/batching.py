@@ -301,6 +301,8 @@ class EpochBatches(IterableDataset):
     def __iter__(self) -> Iterator[Batch]:
         info = get_worker_info()
         worker, workers = (info.id, info.num_workers) if info else (0, 1)
+        if worker >= len(self.corpus):
+            return  # more workers than pairs: this one has none (an endless empty loop would hang)
         epoch = 0
         while True:
             epoch += 1
