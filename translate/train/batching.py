@@ -22,6 +22,7 @@ from __future__ import annotations
 import random
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
+from itertools import chain
 
 import numpy as np
 import torch
@@ -64,35 +65,34 @@ class TokenizedCorpus:
 
 
 def _flatten(rows: Sequence[Sequence[int]]) -> tuple[np.ndarray, np.ndarray]:
-    lengths = np.fromiter((len(r) for r in rows), dtype=np.int64, count=len(rows))
-    offsets = np.zeros(len(rows) + 1, dtype=np.int64)
-    np.cumsum(lengths, out=offsets[1:])
-    flat = np.fromiter((t for r in rows for t in r), dtype=np.int32, count=int(offsets[-1]))
+    offsets = _offsets(np.fromiter(map(len, rows), dtype=np.int64, count=len(rows)))
+    flat = np.fromiter(chain.from_iterable(rows), dtype=np.int32, count=int(offsets[-1]))
     return flat, offsets
+
+
+def _offsets(lengths: np.ndarray) -> np.ndarray:
+    offsets = np.zeros(len(lengths) + 1, dtype=np.int64)
+    np.cumsum(lengths, out=offsets[1:])
+    return offsets
 
 
 def tokenize_corpus(
     tokenizer: Tokenizer, sources: Sequence[str], targets: Sequence[str], max_pieces: int
 ) -> tuple[TokenizedCorpus, int]:
-    """Tokenise all pairs at once (SentencePiece's batch encoder); drop empty pairs and those
-    with more than ``max_pieces`` pieces on a side (``</s>`` included). Returns the corpus and
-    the number dropped."""
-    src_rows = tokenizer.source_id_rows(sources)
-    tgt_rows = tokenizer.target_id_rows(targets)
-    keep_src: list[list[int]] = []
-    keep_tgt: list[list[int]] = []
-    references: list[str] = []
-    dropped = 0
-    for s, t, ref in zip(src_rows, tgt_rows, targets):
-        if not s or not t or len(s) + 1 > max_pieces or len(t) + 1 > max_pieces:
-            dropped += 1
-            continue
-        keep_src.append(s + [tokenizer.eos_id])
-        keep_tgt.append(t)
-        references.append(ref)
-    src, src_offsets = _flatten(keep_src)
-    tgt, tgt_offsets = _flatten(keep_tgt)
-    return TokenizedCorpus(src, src_offsets, tgt, tgt_offsets, references), dropped
+    """Tokenise all pairs at once (SentencePiece's batch encoder, numpy after that); drop empty
+    pairs and those with more than ``max_pieces`` pieces on a side (``</s>`` included).
+    Returns the corpus and the number dropped."""
+    src, src_len = tokenizer.id_arrays(sources, "source")
+    tgt, tgt_len = tokenizer.id_arrays(targets, "target")
+    keep = (src_len > 0) & (tgt_len > 0) & (src_len < max_pieces) & (tgt_len < max_pieces)
+    rows = np.arange(len(src_len))
+    src = src[keep[np.repeat(rows, src_len)]]
+    tgt = tgt[keep[np.repeat(rows, tgt_len)]]
+    src_len, tgt_len = src_len[keep], tgt_len[keep]
+    src = np.insert(src, np.cumsum(src_len), tokenizer.eos_id)  # </s> after every source
+    references = [t for t, k in zip(targets, keep.tolist()) if k]
+    corpus = TokenizedCorpus(src, _offsets(src_len + 1), tgt, _offsets(tgt_len), references)
+    return corpus, int((~keep).sum())
 
 
 @dataclass

@@ -13,9 +13,11 @@ from __future__ import annotations
 import logging
 import re
 from dataclasses import dataclass
+from itertools import chain
 from pathlib import Path
 from typing import Sequence
 
+import numpy as np
 import sentencepiece as spm
 
 logger = logging.getLogger(__name__)
@@ -141,20 +143,19 @@ class Tokenizer:
         """English pieces, without ``</s>``."""
         return self.target.encode(text, out_type=str)
 
-    def source_id_rows(self, texts: Sequence[str]) -> list[list[int]]:
-        """Shared-vocabulary ids of many Korean sentences (no ``</s>``), encoded in one call."""
-        return self._id_rows(self.source, texts)
-
-    def target_id_rows(self, texts: Sequence[str]) -> list[list[int]]:
-        """Shared-vocabulary ids of many English sentences (no ``</s>``)."""
-        return self._id_rows(self.target, texts)
-
-    def _id_rows(self, processor: spm.SentencePieceProcessor, texts: Sequence[str]) -> list[list[int]]:
+    def id_arrays(self, texts: Sequence[str], side: str) -> tuple[np.ndarray, np.ndarray]:
+        """Shared-vocabulary ids of many sentences (``side`` "source" or "target", no ``</s>``)
+        as one flat ``int32`` array and the per-sentence lengths: one SentencePiece call for all
+        and a table lookup in numpy, instead of Python work per token."""
+        processor = self.source if side == "source" else self.target
         rows = processor.encode(list(texts), out_type=int)
-        table = [self.index.get(processor.id_to_piece(i), self.unk_id) for i in range(processor.get_piece_size())]
-        if table == list(range(len(table))):  # the source model: its ids are the shared ids
-            return rows
-        return [[table[i] for i in row] for row in rows]
+        lengths = np.fromiter(map(len, rows), dtype=np.int64, count=len(rows))
+        flat = np.fromiter(chain.from_iterable(rows), dtype=np.int32, count=int(lengths.sum()))
+        table = np.array(
+            [self.index.get(processor.id_to_piece(i), self.unk_id) for i in range(processor.get_piece_size())],
+            dtype=np.int32,
+        )
+        return table[flat], lengths
 
     def ids(self, pieces: Sequence[str]) -> list[int]:
         """Map pieces to shared-vocabulary ids (unknown pieces → ``<unk>``)."""
