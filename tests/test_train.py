@@ -96,6 +96,20 @@ EXTRA_SOURCES_MD = """# More pairs
 """
 
 
+@pytest.fixture(autouse=True, scope="module")
+def one_torch_thread():
+    """Tiny matrices: on shared cores, more torch threads only wait for each other."""
+    try:
+        import torch
+    except ImportError:
+        yield
+        return
+    threads = torch.get_num_threads()
+    torch.set_num_threads(1)
+    yield
+    torch.set_num_threads(threads)
+
+
 # --- licence-based source selection -------------------------------------------------------------
 
 def test_licence_cells():
@@ -312,7 +326,7 @@ def test_untrained_model_export_check_agrees(trained: tuple[Path, Path], tmp_pat
     first, _, _ = model.greedy(tokenizer.ids(["▁큰", "</s>"]), 0, 0, max_len=8, min_len=0)
     assert first == []  # unconstrained, torch would stop at once
     sources = [tokenizer.source_pieces(s) + ["</s>"] for s in ["큰 개는 빵을 산다.", "소녀는 물을 본다."]]
-    report = compare(model, tokenizer, tmp_path / "untrained", sources, max_len=8)
+    report = compare(model, tokenizer, tmp_path / "untrained", sources, max_len=8, threads=1)
     assert report.ok and report.identical == 2, report.summary()
 
 
@@ -323,7 +337,7 @@ def test_export_check_fails_cleanly_on_a_broken_export(trained: tuple[Path, Path
 
     out, work = trained
     model, checkpoint = _load_checkpoint(work)
-    args = ["--dev", str(data_dir / "dev"), "--sentences", "4"]
+    args = ["--dev", str(data_dir / "dev"), "--sentences", "4", "--threads", "1"]
     assert verify_main([str(work / "best.pt"), str(out), *args]) == 0
     assert "identical" in capsys.readouterr().out
 

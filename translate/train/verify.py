@@ -173,7 +173,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     p.add_argument("--dev", type=Path, required=True, help="PREFIX of PREFIX.ko/PREFIX.en")
     p.add_argument("--sentences", type=int, default=8)
     p.add_argument("--compute-type", default="float32")
+    p.add_argument("--threads", type=int, default=0, help="CPU threads for torch and CTranslate2 (0: their defaults)")
     args = p.parse_args(argv)
+    previous_threads = torch.get_num_threads()
+    if args.threads:
+        torch.set_num_threads(args.threads)
     try:
         checkpoint = torch.load(args.checkpoint, map_location="cpu")
         model = Seq2SeqTransformer(ModelConfig(**checkpoint["model_config"]))
@@ -181,11 +185,14 @@ def main(argv: Sequence[str] | None = None) -> int:
         tokenizer = Tokenizer.load(args.export_dir / "source.spm", args.export_dir / "target.spm")
         src, _ = read_pairs(args.dev)
         sources = [tokenizer.source_pieces(s) + ["</s>"] for s in src[: args.sentences] if s.strip()]
-        report = compare(model, tokenizer, args.export_dir, sources, compute_type=args.compute_type)
+        report = compare(model, tokenizer, args.export_dir, sources, compute_type=args.compute_type,
+                         threads=args.threads)
         require_agreement(report, args.export_dir)
     except (ExportMismatchError, OSError, ValueError, RuntimeError, KeyError) as exc:
         print(f"error: {str(exc).splitlines()[0] if str(exc) else type(exc).__name__}", file=sys.stderr)
         return 1
+    finally:
+        torch.set_num_threads(previous_threads)
     print(report.summary())
     return 0
 
