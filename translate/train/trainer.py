@@ -71,7 +71,7 @@ def learning_rate(step: int, base_lr: float, warmup_steps: int) -> float:
     return base_lr * min(step / warmup_steps, math.sqrt(warmup_steps / step))
 
 
-CALIBRATION_STEPS = 50  # steps timed before a time budget is turned into a step budget
+CALIBRATION_STEPS = 50  # steps after which the time budget's step estimate (and warmup) is kept
 
 
 def warmup_for(cfg: TrainConfig, budget_steps: int) -> int:
@@ -206,11 +206,14 @@ def train(
         if step and elapsed + elapsed / step >= cfg.max_minutes * 60:  # the next step would overrun
             result.stop_reason = f"max_minutes ({cfg.max_minutes:g})"
             break
-        if step == CALIBRATION_STEPS and cfg.warmup_fraction > 0:
+        if 0 < step <= CALIBRATION_STEPS and cfg.warmup_fraction > 0:
+            # Re-estimated each step from the speed so far (so the first steps are not spent at a
+            # learning rate meant for a longer run), then kept.
             budget = min(cfg.max_steps, int(step * cfg.max_minutes * 60 / max(elapsed, 1e-9)))
             warmup = warmup_for(cfg, budget)
-            logger.info("warmup: %d steps (step budget about %d: max_steps %d, or %.3g min at %.2f steps/s)",
-                        warmup, budget, cfg.max_steps, cfg.max_minutes, step / max(elapsed, 1e-9))
+            if step == CALIBRATION_STEPS:
+                logger.info("warmup: %d steps (step budget about %d: max_steps %d, or %.3g min at %.2f steps/s)",
+                            warmup, budget, cfg.max_steps, cfg.max_minutes, step / max(elapsed, 1e-9))
         waited = time.monotonic()
         cpu_batch = next(batches)
         window_wait += time.monotonic() - waited
