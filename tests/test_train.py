@@ -372,7 +372,7 @@ def test_term_hint_layout_is_the_same_in_training_and_engine(trained: tuple[Path
 
     from translate.engine import Engine
     from translate.model_files import open_model
-    from translate.train.batching import TermIds, epoch_examples, tokenize_corpus
+    from translate.train.batching import epoch_examples, tokenize_corpus
     from translate.train.vocab import Tokenizer
 
     out, _ = trained
@@ -382,7 +382,7 @@ def test_term_hint_layout_is_the_same_in_training_and_engine(trained: tuple[Path
     corpus, _ = tokenize_corpus(tokenizer, [ko], [en], max_pieces=100)
     seen = set()
     for seed in range(8):
-        examples = epoch_examples(corpus, np.arange(1), TermIds(tokenizer), random.Random(seed),
+        examples = epoch_examples(corpus, np.arange(1), tokenizer, random.Random(seed),
                                   term_prob=1.0, max_terms=2, max_term_words=3, max_pieces=100)
         assert list(examples.augmented) == [False, True]
         plain, hinted = (  # as pieces of the vocabulary, which is what the model sees

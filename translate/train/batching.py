@@ -157,24 +157,10 @@ def plain_examples(corpus: TokenizedCorpus) -> EpochExamples:
                          np.arange(n), np.zeros(n, dtype=bool))
 
 
-class TermIds:
-    """Target ids of hint terms, encoded on first use (the same term recurs across epochs)."""
-
-    def __init__(self, tokenizer: Tokenizer) -> None:
-        self.tokenizer = tokenizer
-        self.cache: dict[str, list[int]] = {}
-
-    def __call__(self, term: str) -> list[int]:
-        ids = self.cache.get(term)
-        if ids is None:
-            ids = self.cache[term] = self.tokenizer.ids(self.tokenizer.target_pieces(term))
-        return ids
-
-
 def epoch_examples(
     corpus: TokenizedCorpus,
     pairs: np.ndarray,
-    term_ids: TermIds,
+    tokenizer: Tokenizer,
     rng: random.Random,
     term_prob: float,
     max_terms: int,
@@ -182,21 +168,29 @@ def epoch_examples(
     max_pieces: int,
 ) -> EpochExamples:
     """``pairs`` once each, plus (with probability ``term_prob``) a copy whose source carries
-    target terms after ``<sep>`` (re-sampled every epoch, so a sentence gets different hints)."""
-    tok = term_ids.tokenizer
-    hinted: list[list[int]] = []
-    hinted_pairs: list[int] = []
+    target terms after ``<sep>`` (re-sampled every epoch, so a sentence gets different hints).
+    The epoch's terms are encoded in one SentencePiece call, each on its own as a glossary
+    term would be."""
+    sampled: list[tuple[int, list[str]]] = []
     if term_prob > 0:
         draws = np.random.default_rng(rng.getrandbits(64)).random(len(pairs)) < term_prob
         for i in pairs[draws].tolist():
             terms = sample_terms(corpus.references[i], rng, max_terms=max_terms, max_words=max_term_words)
-            if not terms:
-                continue
-            start, end = corpus.src_offsets[i], corpus.src_offsets[i + 1] - 1  # without </s>
-            src = hinted_source(corpus.src[start:end].tolist(), [term_ids(t) for t in terms], tok.sep_id, tok.eos_id)
-            if len(src) <= max_pieces:
-                hinted.append(src)
-                hinted_pairs.append(i)
+            if terms:
+                sampled.append((i, terms))
+    term_flat, term_lengths = tokenizer.id_arrays([t for _, terms in sampled for t in terms], "target")
+    term_ids = np.split(term_flat, np.cumsum(term_lengths)[:-1]) if len(term_lengths) else []
+    hinted: list[list[int]] = []
+    hinted_pairs: list[int] = []
+    k = 0
+    for i, terms in sampled:
+        start, end = corpus.src_offsets[i], corpus.src_offsets[i + 1] - 1  # without </s>
+        ids = [t.tolist() for t in term_ids[k : k + len(terms)]]
+        k += len(terms)
+        src = hinted_source(corpus.src[start:end].tolist(), ids, tokenizer.sep_id, tokenizer.eos_id)
+        if len(src) <= max_pieces:
+            hinted.append(src)
+            hinted_pairs.append(i)
     flat, offsets = _flatten(hinted)
     base = len(corpus.src)
     return EpochExamples(
@@ -283,14 +277,13 @@ class EpochBatches(IterableDataset):
         self.seed = seed
         self.term_prob, self.max_terms, self.max_term_words = term_prob, max_terms, max_term_words
         self.max_pieces = max_pieces
-        self._term_ids = TermIds(tokenizer)
 
     def epoch(self, epoch: int, worker: int = 0, workers: int = 1) -> Iterator[Batch]:
         """The batches of one worker's share of one epoch."""
         rng = random.Random(f"{self.seed}/{epoch}/{worker}")
         pairs = np.arange(worker, len(self.corpus), workers)
         examples = epoch_examples(
-            self.corpus, pairs, self._term_ids, rng, self.term_prob, self.max_terms,
+            self.corpus, pairs, self.tokenizer, rng, self.term_prob, self.max_terms,
             self.max_term_words, self.max_pieces,
         )
         for index in make_batches(examples, self.corpus, self.batch_tokens, np.random.default_rng(rng.getrandbits(64))):
