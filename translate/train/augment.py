@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import random
 import re
-from typing import Sequence
+from collections.abc import Sequence
 
 from translate.term_hints import hinted_source
 
@@ -60,7 +60,7 @@ def candidate_ngrams(words: Sequence[str], max_words: int = 3) -> tuple[list[tup
     content: list[tuple[int, int]] = []
     other: list[tuple[int, int]] = []
     for n in range(1, max_words + 1):
-        for start in range(0, len(words) - n + 1):
+        for start in range(len(words) - n + 1):
             end = start + n
             if empty[end] != empty[start] or alnum[end] == alnum[start]:
                 continue

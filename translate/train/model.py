@@ -26,6 +26,7 @@ from torch import nn
 
 from .config import ModelConfig
 
+
 def sinusoidal_positions(num_positions: int, dim: int) -> np.ndarray:
     """Marian's sinusoidal table: [sin(pos/t_0), sin(pos/t_1), …, cos(pos/t_0), cos(pos/t_1), …].
 

@@ -16,9 +16,9 @@ import logging
 import lzma
 import re
 import unicodedata
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Iterable, Mapping, Sequence
 
 logger = logging.getLogger(__name__)
 

@@ -21,9 +21,9 @@ legitimately differ a little, so their agreement is reported, not enforced.
 from __future__ import annotations
 
 import logging
+from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import Sequence
 
 import ctranslate2
 
