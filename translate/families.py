@@ -18,6 +18,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
+from translate.term_hints import hinted_source
+
 EOS = "</s>"
 MARIAN_TARGET = (">>eng<<", ">>en<<")   # multi-target OPUS-MT: the first one the vocabulary has
 MARIAN_TOKEN = re.compile(r">>[a-z]{2,3}(_[A-Za-z]+)?<<")
@@ -65,13 +67,8 @@ class Seq2Seq:
 
     def source_tokens(self, lead: list[str], pieces: list[str], hints: list[list[str]],
                       separator: str | None, append_eos: bool) -> list[str]:
-        tokens = [*lead, *pieces]
-        if hints and separator:
-            for hint in hints:
-                tokens += [separator, *hint]
-        if append_eos:
-            tokens.append(EOS)
-        return tokens + list(self.source_suffix)
+        body = hinted_source(pieces, hints, separator, EOS if append_eos else None)
+        return [*lead, *body, *self.source_suffix]
 
     def describe(self) -> str:
         return self.label

@@ -13,7 +13,9 @@ from __future__ import annotations
 
 import random
 import re
-from typing import Sequence
+from collections.abc import Sequence
+
+from translate.term_hints import hinted_source
 
 from .vocab import EOS, SEP
 
@@ -43,23 +45,26 @@ def words_of(text: str) -> list[str]:
 def candidate_ngrams(words: Sequence[str], max_words: int = 3) -> tuple[list[tuple[int, int]], list[tuple[int, int]]]:
     """Spans (start, end) of 1..max_words words: (content-word spans, other usable spans).
 
-    A span is usable when none of its words is empty (i.e. punctuation only). It is a
-    content-word span when its first and last words are not stopwords and it contains a letter
-    or digit.
+    A span is usable when none of its words is empty (i.e. punctuation only) and it contains a
+    letter or digit. It is a content-word span when its first and last words are not stopwords.
+    Word properties are computed once and spans checked with prefix counts: this runs for
+    every hinted copy of every epoch, and checking each span's characters again made it the
+    most expensive part of building an epoch.
     """
+    empty = [0]
+    alnum = [0]
+    for w in words:
+        empty.append(empty[-1] + (not w))
+        alnum.append(alnum[-1] + any(map(str.isalnum, w)))
+    stop = [w.lower() in STOPWORDS for w in words]
     content: list[tuple[int, int]] = []
     other: list[tuple[int, int]] = []
     for n in range(1, max_words + 1):
-        for start in range(0, len(words) - n + 1):
-            span = words[start : start + n]
-            if any(not w for w in span):
+        for start in range(len(words) - n + 1):
+            end = start + n
+            if empty[end] != empty[start] or alnum[end] == alnum[start]:
                 continue
-            if not any(ch.isalnum() for w in span for ch in w):
-                continue
-            if span[0].lower() in STOPWORDS or span[-1].lower() in STOPWORDS:
-                other.append((start, start + n))
-            else:
-                content.append((start, start + n))
+            (other if stop[start] or stop[end - 1] else content).append((start, end))
     return content, other
 
 
@@ -67,7 +72,9 @@ def sample_terms(reference: str, rng: random.Random, max_terms: int = 2, max_wor
     """Pick 1..max_terms non-overlapping n-grams of ``reference`` (content words preferred).
 
     Returns the terms in random order (glossary hints arrive in source order, which need not be
-    target order), or an empty list when the reference has no usable word.
+    target order), or an empty list when the reference has no usable word. Candidates are
+    visited in random order (a small random sample first, then the rest shuffled only when
+    needed: the same distribution as shuffling all, without shuffling all every time).
     """
     words = words_of(reference)
     content, other = candidate_ngrams(words, max_words)
@@ -75,13 +82,23 @@ def sample_terms(reference: str, rng: random.Random, max_terms: int = 2, max_wor
     if not pool:
         return []
     wanted = rng.randint(1, max_terms)
-    rng.shuffle(pool)
+    first = rng.sample(range(len(pool)), min(len(pool), 4 * wanted))
     chosen: list[tuple[int, int]] = []
-    for start, end in pool:
-        if all(end <= s or start >= e for s, e in chosen):
-            chosen.append((start, end))
-            if len(chosen) == wanted:
-                break
+
+    def take(order) -> bool:
+        for index in order:
+            start, end = pool[index]
+            if all(end <= s or start >= e for s, e in chosen):
+                chosen.append((start, end))
+                if len(chosen) == wanted:
+                    return True
+        return False
+
+    if not take(first) and len(first) < len(pool):
+        taken = set(first)
+        rest = [i for i in range(len(pool)) if i not in taken]
+        rng.shuffle(rest)
+        take(rest)
     return [" ".join(words[s:e]) for s, e in chosen]
 
 
@@ -91,9 +108,4 @@ def with_terms(source_pieces: Sequence[str], term_pieces: Sequence[Sequence[str]
     ``source pieces + ["<sep>"] + term 1 pieces + ["<sep>"] + term 2 pieces + ["</s>"]``;
     without terms it is the plain ``source pieces + ["</s>"]``.
     """
-    tokens = list(source_pieces)
-    for pieces in term_pieces:
-        tokens.append(SEP)
-        tokens.extend(pieces)
-    tokens.append(EOS)
-    return tokens
+    return hinted_source(source_pieces, term_pieces, SEP, EOS)

@@ -1,6 +1,6 @@
 """Command line of the training recipe: ``python -m translate.train --output DIR [options]``.
 
-Relative paths (``--data-dir``, ``--dev``, ``--output``, ``--work-dir``) are resolved against
+Relative paths (``--data``, ``--dev``, ``--output``, ``--work-dir``) are resolved against
 the current working directory; the data defaults (``../shared/data/...``) therefore assume the
 command runs from the repository root, next to the shared data folder.
 """
@@ -20,6 +20,7 @@ from .config import ModelConfig, TrainConfig
 MODEL, TRAIN = ModelConfig(), TrainConfig()  # the defaults every option below shows
 DEFAULT_DATA_DIR = "../shared/data/train"
 DEFAULT_DEV = "../shared/data/korean-english-park.dev"
+DEFAULT_TEST = "../shared/data/korean-english-park.test"
 
 DESCRIPTION = """\
 Train a Korean→English Marian-style transformer from scratch and export it as a CTranslate2
@@ -39,15 +40,13 @@ def _sources_epilog(argv: Sequence[str]) -> str:
     from .sources import describe_sources
 
     pre = argparse.ArgumentParser(add_help=False)
-    pre.add_argument("--data-dir", default=DEFAULT_DATA_DIR)
+    pre.add_argument("--data", "--data-dir", dest="data_dirs", action="append", type=Path)
     known, _ = pre.parse_known_args(argv)
-    data_dir = Path(known.data_dir).resolve()
-    if not data_dir.is_dir():
-        return f"(data directory {data_dir} not found)"
+    data_dirs = [d.resolve() for d in known.data_dirs or [Path(DEFAULT_DATA_DIR)]]
     try:
-        return describe_sources(data_dir)
+        return describe_sources(data_dirs)
     except Exception as exc:  # --help must not fail on a malformed SOURCES.md
-        return f"(could not read {data_dir}/SOURCES.md: {exc})"
+        return f"(could not read the SOURCES.md files: {exc})"
 
 
 def build_parser(argv: Sequence[str] = ()) -> argparse.ArgumentParser:
@@ -71,12 +70,15 @@ def build_parser(argv: Sequence[str] = ()) -> argparse.ArgumentParser:
     g.add_argument("--force", action="store_true", help="replace --output if it exists")
     g.add_argument("--work-dir", type=Path, help="SentencePiece models, best.pt, summary.json (default: OUTPUT.work)")
     g.add_argument("--name", help="model name for toolkit.json and the card (default: the output folder's name)")
-    g.add_argument("--data-dir", default=DEFAULT_DATA_DIR, type=Path,
-                   help=f"folder of NAME.ko/NAME.en pairs and SOURCES.md (default: {DEFAULT_DATA_DIR}, relative to the current directory)")
+    g.add_argument("--data", "--data-dir", dest="data_dirs", action="append", type=Path, metavar="DIR",
+                   help=f"folder of NAME.ko/NAME.en pairs (or NAME.ko.xz/NAME.en.xz) and its SOURCES.md; repeat for "
+                        f"several folders (default: {DEFAULT_DATA_DIR}, relative to the current directory)")
     g.add_argument("--sources", help="comma-separated source names, or 'all' (default: sources with a stated licence)")
     g.add_argument("--dev", default=DEFAULT_DEV, type=Path,
                    help=f"dev set prefix: PREFIX.ko/PREFIX.en (default: {DEFAULT_DEV}, relative to the current directory)")
     g.add_argument("--dev-limit", type=int, help="use only the first N dev pairs")
+    g.add_argument("--test", type=Path,
+                   help=f"test set prefix for the card's chrF/BLEU next to dev (default: {DEFAULT_TEST} when it exists)")
     g.add_argument("--max-chars", type=int, default=300, help="skip pairs with a side longer than this (default: 300)")
     g.add_argument("--max-pieces", type=int, default=TRAIN.max_pieces, help="skip pairs with a side longer than this many pieces (default: %(default)s)")
 
@@ -103,13 +105,18 @@ def build_parser(argv: Sequence[str] = ()) -> argparse.ArgumentParser:
     g.add_argument("--log-every", type=int, default=TRAIN.log_every, help="train loss log interval (default: %(default)s)")
     g.add_argument("--batch-tokens", type=int, default=TRAIN.batch_tokens, help="max padded tokens per side and batch (default: %(default)s)")
     g.add_argument("--lr", type=float, default=TRAIN.lr, help="peak learning rate (default: %(default)s)")
-    g.add_argument("--warmup-steps", type=int, default=TRAIN.warmup_steps, help="linear warmup, then inverse-sqrt decay (default: %(default)s)")
+    g.add_argument("--warmup-steps", type=int, default=TRAIN.warmup_steps, help="most linear warmup steps, then inverse-sqrt decay (default: %(default)s)")
+    g.add_argument("--warmup-fraction", type=float, default=TRAIN.warmup_fraction,
+                   help="warmup = min(--warmup-steps, this share of the step budget: --max-steps, or the steps "
+                        "--max-minutes allows at the speed of the first 50 steps); 0 = exactly --warmup-steps (default: %(default)s)")
     g.add_argument("--weight-decay", type=float, default=TRAIN.weight_decay, help="AdamW weight decay on matrices (default: %(default)s)")
     g.add_argument("--label-smoothing", type=float, default=TRAIN.label_smoothing, help="(default: %(default)s)")
     g.add_argument("--clip-norm", type=float, default=TRAIN.clip_norm, help="gradient norm clipping, 0 = off (default: %(default)s)")
     g.add_argument("--seed", type=int, default=TRAIN.seed)
     g.add_argument("--device", choices=("auto", "cpu", "cuda"), default="auto", help="(default: auto = cuda if available)")
     g.add_argument("--amp", action="store_true", help="bfloat16 autocast on CUDA")
+    g.add_argument("--loader-workers", type=int, default=TRAIN.loader_workers,
+                   help="processes building batches ahead of the training loop; -1 = 2 on CUDA, 0 (in-process) on CPU (default: %(default)s)")
     g.add_argument("--threads", type=int, help="CPU threads for torch and CTranslate2 (default: their own defaults)")
 
     g = p.add_argument_group("export")
@@ -117,10 +124,18 @@ def build_parser(argv: Sequence[str] = ()) -> argparse.ArgumentParser:
                    choices=("int8", "int8_float32", "int8_float16", "int8_bfloat16", "int16", "float16", "bfloat16", "float32"),
                    help="CTranslate2 weight type (default: int8)")
     g.add_argument("--verify-sentences", type=int, default=8, help="dev sentences for the torch-vs-CTranslate2 check (default: 8)")
-    g.add_argument("--no-eval", action="store_true", help="skip chrF/BLEU on the dev set for the model card")
-    g.add_argument("--eval-beam", type=int, default=4, help="beam size for the dev chrF/BLEU (default: 4)")
+    g.add_argument("--no-eval", action="store_true", help="skip chrF/BLEU on the dev and test sets for the model card")
+    g.add_argument("--eval-beam", type=int, default=4, help="beam size for the card's chrF/BLEU (default: 4)")
     g.add_argument("--quiet", action="store_true", help="log warnings only")
     return p
+
+
+def _test_prefix(given: Path | None) -> Path | None:
+    """``--test``, or the news test beside the repository when present (else dev only)."""
+    if given is not None:
+        return given.resolve()
+    default = Path(DEFAULT_TEST).resolve()
+    return default if default.with_name(default.name + ".ko").is_file() else None
 
 
 def config_from_args(args: argparse.Namespace, command: str = ""):
@@ -133,6 +148,7 @@ def config_from_args(args: argparse.Namespace, command: str = ""):
     train_cfg = TrainConfig(
         lr=args.lr,
         warmup_steps=args.warmup_steps,
+        warmup_fraction=args.warmup_fraction,
         weight_decay=args.weight_decay,
         clip_norm=args.clip_norm,
         label_smoothing=args.label_smoothing,
@@ -148,11 +164,13 @@ def config_from_args(args: argparse.Namespace, command: str = ""):
         seed=args.seed,
         device=args.device,
         amp=args.amp,
+        loader_workers=args.loader_workers,
     )
     return RunConfig(
         output=args.output.resolve(),
-        data_dir=args.data_dir.resolve(),
+        data_dirs=[d.resolve() for d in args.data_dirs or [Path(DEFAULT_DATA_DIR)]],
         dev_prefix=args.dev.resolve(),
+        test_prefix=_test_prefix(args.test),
         sources=sources,
         work_dir=args.work_dir.resolve() if args.work_dir else None,
         name=args.name,
@@ -198,13 +216,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     command = "python -m translate.train " + " ".join(shlex.quote(a) for a in argv)
     try:
         summary = run(config_from_args(args, command))
-    except (FileExistsError, FileNotFoundError, ValueError) as exc:
-        logging.getLogger(__name__).error("%s", exc)
+    except (FileExistsError, FileNotFoundError, ValueError) as exc:  # incl. ExportMismatchError
+        message = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+        print(f"error: {message}", file=sys.stderr)
         return 1
     r = summary.result
     print(
         f"{summary.output}: {r.steps} steps in {r.seconds / 60:.1f} min, best dev loss {r.best_dev_loss:.4f} "
         f"at step {r.best_step}"
-        + (f", dev chrF {summary.dev_scores.chrf:.1f} BLEU {summary.dev_scores.bleu:.2f}" if summary.dev_scores else "")
+        + "".join(f", {e.name} chrF {e.chrf:.1f} BLEU {e.bleu:.2f}" for e in summary.evaluations)
     )
     return 0

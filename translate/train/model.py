@@ -26,6 +26,7 @@ from torch import nn
 
 from .config import ModelConfig
 
+
 def sinusoidal_positions(num_positions: int, dim: int) -> np.ndarray:
     """Marian's sinusoidal table: [sin(pos/t_0), sin(pos/t_1), …, cos(pos/t_0), cos(pos/t_1), …].
 
@@ -183,12 +184,16 @@ class Seq2SeqTransformer(nn.Module):
         return sum(p.numel() for p in self.parameters())
 
     @torch.no_grad()
-    def greedy(self, src_ids: list[int], bos_id: int, eos_id: int, max_len: int = 256) -> tuple[list[int], list[float], list[float]]:
-        """Greedy decoding of one sentence.
+    def greedy(
+        self, src_ids: list[int], bos_id: int, eos_id: int, max_len: int = 256, min_len: int = 1
+    ) -> tuple[list[int], list[float], list[float]]:
+        """Greedy decoding of one sentence, as CTranslate2 does it.
 
-        Returns (token ids without the final ``</s>``, log-prob of each chosen token including
-        ``</s>``, top-1 minus top-2 log-prob margin at each step). The margins let a comparison
-        with another implementation tell a genuine disagreement from a near-tie.
+        ``</s>`` cannot be chosen before ``min_len`` tokens, like CTranslate2's
+        ``min_decoding_length`` (default 1: never an empty translation); ``max_len`` counts
+        tokens without the final ``</s>``, like its ``max_decoding_length``. Returns (token ids
+        without the final ``</s>``, log-prob of each chosen token including ``</s>``, top-1 minus
+        top-2 log-prob margin at each step).
         """
         self.eval()
         device = self.embeddings.weight.device
@@ -200,6 +205,8 @@ class Seq2SeqTransformer(nn.Module):
         for _ in range(max_len):
             logits = self.decode(torch.tensor([out], device=device), memory, memory_mask)[0, -1]
             lp = torch.log_softmax(logits.float(), dim=-1)
+            if len(out) - 1 < min_len:
+                lp[eos_id] = -math.inf
             top = torch.topk(lp, 2)
             token = int(top.indices[0])
             log_probs.append(float(top.values[0]))

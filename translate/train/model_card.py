@@ -35,8 +35,9 @@ class CardInputs:
     device_name: str
     max_chars: int = 300
     agreement: Sequence[AgreementReport] = field(default_factory=list)
-    dev_scores: DevScores | None = None
+    evaluations: Sequence[DevScores] = field(default_factory=list)
     command: str = ""
+    folders: dict[str, str] = field(default_factory=dict)  # source -> its data folder
 
 
 def _md(text: str) -> str:
@@ -49,6 +50,12 @@ def _duration(seconds: float) -> str:
 
 def _parameters(n: int) -> str:
     return f"{n / 1e6:.1f} M" if n >= 1e6 else f"{n:,}"
+
+
+def _warmup_rule(t: TrainConfig) -> str:
+    if t.warmup_fraction <= 0:
+        return "fixed"
+    return f"min({t.warmup_steps:,}, {100 * t.warmup_fraction:g} % of the step budget)"
 
 
 def render(card: CardInputs) -> str:
@@ -92,9 +99,10 @@ def render(card: CardInputs) -> str:
     stop = r.stop_reason or "budget"
     add(
         f"{r.steps:,} steps ({r.epochs} epoch(s) started) in {_duration(r.seconds)} on {card.device_name}; "
-        f"stopped by {stop}. Token-based batches of ≤ {t.batch_tokens:,} tokens per side, AdamW "
-        f"(lr {t.lr:g}, β2 {t.adam_beta2}, weight decay {t.weight_decay:g}), {t.warmup_steps:,} warmup steps then "
-        f"inverse-sqrt decay, gradient clipping {t.clip_norm:g}, dropout {m.dropout:g} (attention {m.attention_dropout:g}), "
+        f"stopped by {stop}; {r.steps_per_second:.2f} steps/s, {r.tokens_per_second:,.0f} tokens/s (source + "
+        f"target, dev evaluations included). Token-based batches of ≤ {t.batch_tokens:,} tokens per side, AdamW "
+        f"(lr {t.lr:g}, β2 {t.adam_beta2}, weight decay {t.weight_decay:g}), {r.warmup_steps:,} warmup steps "
+        f"({_warmup_rule(t)}) then inverse-sqrt decay, gradient clipping {t.clip_norm:g}, dropout {m.dropout:g} (attention {m.attention_dropout:g}), "
         f"label smoothing {t.label_smoothing:g}, seed {t.seed}."
     )
     add(
@@ -120,6 +128,10 @@ def render(card: CardInputs) -> str:
         f"≤ {t.max_pieces} pieces a side). By default only sources whose licence SOURCES.md states are used."
     )
     add("")
+    folders = sorted(set(card.folders.values()))
+    if len(folders) > 1:
+        add(f"Data folders, each with its own SOURCES.md: {', '.join(f'`{f}`' for f in folders)}.")
+        add("")
     add("| source | pairs used | licence (as stated in SOURCES.md) | origin | domain |")
     add("|---|---:|---|---|---|")
     for name in card.selection.included:
@@ -140,14 +152,23 @@ def render(card: CardInputs) -> str:
             add(f"- {_md(warning)}")
     add("")
     add("## Measured")
-    if card.dev_scores is not None:
-        s = card.dev_scores
+    if card.evaluations:
+        first = card.evaluations[0]
         add(
-            f"Dev set (`{card.dev_prefix}`, {s.sentences:,} sentences), translated with this CTranslate2 export "
-            f"(beam {s.beam_size}, compute type {s.compute_type}, CPU, {_duration(s.seconds)}): "
-            f"**chrF2 {s.chrf:.1f}, BLEU {s.bleu:.2f}** (sacrebleu defaults). The dev set also chose the checkpoint, "
-            "so these figures are slightly optimistic; use a test set for claims."
+            f"chrF2 and BLEU (sacrebleu defaults) of this CTranslate2 export (beam {first.beam_size}, compute type "
+            f"{first.compute_type}, CPU) on the text users get: translated by the toolkit's "
+            "`Engine.translate_plain` (SentencePiece decoding, then the Moses detokeniser, as `translate` outputs a "
+            "sentence without a glossary)."
         )
+        add("")
+        add("| set | sentences | chrF2 | BLEU | seconds |")
+        add("|---|---:|---:|---:|---:|")
+        for s in card.evaluations:
+            label = f"{'dev' if s.name == 'dev' else 'test'}: `{s.prefix}`"
+            add(f"| {_md(label)} | {s.sentences:,} | {s.chrf:.1f} | {s.bleu:.2f} | {s.seconds:.0f} |")
+        add("")
+        add("The dev set also chose the checkpoint, so its figures are slightly optimistic; compare models on the "
+            "test row.")
     else:
         add("No chrF/BLEU: sacrebleu was not installed or the evaluation was skipped.")
     if card.agreement:

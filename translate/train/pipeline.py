@@ -16,14 +16,20 @@ from pathlib import Path
 import torch
 
 from .augment import sample_terms, with_terms
-from .batching import encode_pairs, plain_examples
+from .batching import tokenize_corpus
 from .evaluate import DevScores, dev_scores
 from .export import export_ctranslate2
 from .model import ModelConfig, Seq2SeqTransformer
 from .model_card import CardInputs, render
-from .sources import clean_pairs, load_corpus, read_pairs, select_sources
+from .sources import (
+    clean_pairs,
+    load_corpus,
+    pair_file,
+    read_pairs,
+    select_from_folders,
+)
 from .trainer import TrainConfig, TrainResult, resolve_device, train
-from .verify import AgreementReport, compare
+from .verify import AgreementReport, compare, require_agreement
 from .vocab import Tokenizer, pieces_of, train_sentencepiece
 
 logger = logging.getLogger(__name__)
@@ -34,8 +40,9 @@ class RunConfig:
     """Everything one run needs (the CLI's arguments, resolved)."""
 
     output: Path
-    data_dir: Path
+    data_dirs: list[Path]
     dev_prefix: Path
+    test_prefix: Path | None = None  # news test set for the card's chrF (None: dev only)
     sources: list[str] | None = None  # None: the licence-stated default selection
     work_dir: Path | None = None  # None: "<output>.work"
     name: str | None = None  # None: the output directory's name
@@ -65,14 +72,14 @@ class RunSummary:
     dev_scores: DevScores | None
     included_sources: list[str]
     excluded_sources: dict[str, str]
+    evaluations: list[DevScores] = field(default_factory=list)
 
 
 def _dev_pairs(prefix: Path, limit: int | None) -> tuple[list[str], list[str]]:
     """The dev pairs, NFC-normalised; only empty pairs are dropped (no length limit), so that
     chrF/BLEU are computed on the whole set, comparable with other models' figures."""
-    src_path = prefix.with_name(prefix.name + ".ko")
-    if not src_path.is_file():
-        raise FileNotFoundError(f"dev set {prefix}.ko/.en not found (give --dev PREFIX)")
+    if not pair_file(prefix, ".ko").is_file():
+        raise FileNotFoundError(f"evaluation set {prefix}.ko/.en not found (give --dev/--test PREFIX)")
     src, tgt = read_pairs(prefix)
     src, tgt, _ = clean_pairs(src, tgt, max_chars=10**9)
     if limit:
@@ -92,7 +99,8 @@ def _check_sources(tokenizer: Tokenizer, dev_src: list[str], dev_tgt: list[str],
 
 
 def run(cfg: RunConfig) -> RunSummary:
-    """Run the whole recipe; raises if the float32 export disagrees with the torch model.
+    """Run the whole recipe; raises ExportMismatchError if the float32 export disagrees with the
+    torch model (then nothing is left at ``cfg.output``).
 
     ``cfg.threads`` applies to torch and CTranslate2 for this run only (torch's global thread
     count is restored afterwards, since the caller may be a longer-lived process such as pytest).
@@ -117,32 +125,37 @@ def _run(cfg: RunConfig, ct2_threads: int) -> RunSummary:
     cfg.train.device = device
 
     # 1. Data, chosen by licence.
-    selection, table = select_sources(cfg.data_dir, cfg.sources)
+    selection, table, folders = select_from_folders(cfg.data_dirs, cfg.sources)
     for excluded, reason in selection.excluded.items():
         logger.info("source %s excluded: %s", excluded, reason)
     for warning in selection.warnings:
         logger.warning("%s", warning)
     if not selection.included:
-        raise ValueError(f"no training source selected in {cfg.data_dir}")
+        raise ValueError(f"no training source selected in {', '.join(map(str, cfg.data_dirs))}")
     logger.info("sources used: %s", ", ".join(selection.included))
-    corpus = load_corpus(cfg.data_dir, selection.included, cfg.max_chars)
+    corpus = load_corpus(folders, selection.included, cfg.max_chars)
     dev_src, dev_tgt = _dev_pairs(cfg.dev_prefix, cfg.dev_limit)
     logger.info("%d training pairs, %d dev pairs", len(corpus), len(dev_src))
+    if cfg.card_eval and cfg.test_prefix is not None and not pair_file(cfg.test_prefix, ".ko").is_file():
+        raise FileNotFoundError(f"test set {cfg.test_prefix}.ko/.en not found (give --test PREFIX)")
 
     # 2. SentencePiece (Korean and English separately; shared vocabulary = union).
     spm_dir = work_dir / "spm"
-    source_spm = train_sentencepiece(corpus.sources, spm_dir / "source.spm", cfg.source_vocab_size, 0.9995)
-    target_spm = train_sentencepiece(corpus.targets, spm_dir / "target.spm", cfg.target_vocab_size, 1.0)
+    source_spm = train_sentencepiece(
+        corpus.sources, spm_dir / "source.spm", cfg.source_vocab_size, 0.9995, option="--src-vocab-size"
+    )
+    target_spm = train_sentencepiece(
+        corpus.targets, spm_dir / "target.spm", cfg.target_vocab_size, 1.0, option="--tgt-vocab-size"
+    )
     tokenizer = Tokenizer.load(source_spm, target_spm)
     n_src_pieces, n_tgt_pieces = len(pieces_of(source_spm)), len(pieces_of(target_spm))
     logger.info("SentencePiece: %d Korean + %d English pieces → %d shared", n_src_pieces, n_tgt_pieces, len(tokenizer.tokens))
 
-    # 3. Token ids.
+    # 3. Token ids, once, into integer arrays.
     max_pieces = cfg.train.max_pieces
-    train_pairs, dropped = encode_pairs(tokenizer, corpus.sources, corpus.targets, max_pieces)
-    dev_pairs, dev_dropped = encode_pairs(tokenizer, dev_src, dev_tgt, max_pieces)
+    train_pairs, dropped = tokenize_corpus(tokenizer, corpus.sources, corpus.targets, max_pieces)
+    dev_pairs, dev_dropped = tokenize_corpus(tokenizer, dev_src, dev_tgt, max_pieces)
     logger.info("%d pairs dropped for > %d pieces (dev: %d)", dropped, max_pieces, dev_dropped)
-    dev_examples = plain_examples(tokenizer, dev_pairs)
 
     # 4. Model and training.
     model_cfg = replace(cfg.model, vocab_size=len(tokenizer.tokens))
@@ -151,38 +164,21 @@ def _run(cfg: RunConfig, ct2_threads: int) -> RunSummary:
     torch.manual_seed(cfg.train.seed)
     model = Seq2SeqTransformer(model_cfg)
     logger.info("model: %.2f M parameters, device %s", model.num_parameters() / 1e6, device)
-    result = train(model, tokenizer, train_pairs, dev_examples, cfg.train, work_dir, extra_checkpoint={"vocabulary": tokenizer.tokens})
+    result = train(model, tokenizer, train_pairs, dev_pairs, cfg.train, work_dir, extra_checkpoint={"vocabulary": tokenizer.tokens})
     state = {k: v.detach().cpu() for k, v in model.state_dict().items()}
 
-    # 5. Export, then check it against the torch model.
-    export_ctranslate2(model_cfg, state, tokenizer.tokens, source_spm, target_spm, output, name, cfg.quantization, force=cfg.force)
+    # 5. Export (into a staging folder: --output appears only once everything passed), then
+    #    check it against the torch model.
+    staging = output.with_name(f".{output.name}.partial")
+    export_ctranslate2(model_cfg, state, tokenizer.tokens, source_spm, target_spm, staging, name, cfg.quantization, force=True)
+    try:
+        agreement, evaluations = _check_and_evaluate(cfg, model, model_cfg, state, tokenizer, staging, work_dir,
+                                                     name, dev_src, dev_tgt, ct2_threads)
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+    scores = evaluations[0] if evaluations else None
     logger.info("exported %s (%s)", output, cfg.quantization)
-    agreement: list[AgreementReport] = []
-    check = _check_sources(tokenizer, dev_src, dev_tgt, cfg.verify_sentences, cfg.train.seed)
-    if check:
-        if cfg.quantization != "float32":
-            reference_dir = work_dir / "export-float32"
-            export_ctranslate2(model_cfg, state, tokenizer.tokens, source_spm, target_spm, reference_dir, name, "float32", force=True)
-            strict = compare(model, tokenizer, reference_dir, check, compute_type="float32", threads=ct2_threads)
-            shutil.rmtree(reference_dir)
-        else:
-            strict = compare(model, tokenizer, output, check, compute_type="float32", threads=ct2_threads)
-        agreement.append(strict)
-        logger.info("export check (float32): %s", strict.summary())
-        if not strict.ok:
-            raise RuntimeError(f"CTranslate2 export disagrees with the torch model: {strict.summary()}")
-        if cfg.quantization != "float32":
-            loose = compare(
-                model, tokenizer, output, check, compute_type="default", tie_margin=0.05,
-                logprob_tolerance=float("inf"), threads=ct2_threads,
-            )
-            agreement.append(loose)
-            logger.info("export check (%s): %s", cfg.quantization, loose.summary())
-
-    # 6. Dev quality through CTranslate2 and the model card.
-    scores = (
-        dev_scores(output, tokenizer, dev_src, dev_tgt, beam_size=cfg.card_beam, threads=ct2_threads) if cfg.card_eval else None
-    )
     n_threads = torch.get_num_threads()
     device_name = torch.cuda.get_device_name(0) if device == "cuda" else f"CPU ({n_threads} thread{'s' if n_threads != 1 else ''})"
     card = CardInputs(
@@ -203,17 +199,64 @@ def _run(cfg: RunConfig, ct2_threads: int) -> RunSummary:
         device_name=device_name,
         max_chars=cfg.max_chars,
         agreement=agreement,
-        dev_scores=scores,
+        evaluations=evaluations,
         command=cfg.command,
+        folders={n: str(folders[n]) for n in selection.included},
     )
-    (output / "README.md").write_text(render(card), encoding="utf-8")
+    (staging / "README.md").write_text(render(card), encoding="utf-8")
+    if output.exists():  # --force (checked at the start)
+        shutil.rmtree(output)
+    staging.rename(output)
     summary = {
         "output": str(output),
         "train": result.to_dict(),
         "agreement": [a.to_dict() for a in agreement],
         "dev_scores": scores.to_dict() if scores else None,
+        "evaluations": [e.to_dict() for e in evaluations],
         "sources": selection.included,
         "excluded": selection.excluded,
     }
     (work_dir / "summary.json").write_text(json.dumps(summary, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
-    return RunSummary(output, work_dir, result, agreement, scores, selection.included, selection.excluded)
+    return RunSummary(output, work_dir, result, agreement, scores, selection.included, selection.excluded,
+                      evaluations)
+
+
+def _check_and_evaluate(cfg: RunConfig, model: Seq2SeqTransformer, model_cfg: ModelConfig, state: dict,
+                        tokenizer: Tokenizer, export_dir: Path, work_dir: Path, name: str,
+                        dev_src: list[str], dev_tgt: list[str], ct2_threads: int,
+                        ) -> tuple[list[AgreementReport], list[DevScores]]:
+    """The export check (float32 must agree; raises ExportMismatchError) and, unless
+    ``--no-eval``, chrF/BLEU on dev and on the test set, on the text users get."""
+    agreement: list[AgreementReport] = []
+    check = _check_sources(tokenizer, dev_src, dev_tgt, cfg.verify_sentences, cfg.train.seed)
+    if check:
+        if cfg.quantization != "float32":
+            reference_dir = work_dir / "export-float32"
+            export_ctranslate2(model_cfg, state, tokenizer.tokens, export_dir / "source.spm",
+                               export_dir / "target.spm", reference_dir, name, "float32", force=True)
+            strict = compare(model, tokenizer, reference_dir, check, compute_type="float32", threads=ct2_threads)
+            shutil.rmtree(reference_dir)
+        else:
+            strict = compare(model, tokenizer, export_dir, check, compute_type="float32", threads=ct2_threads)
+        agreement.append(strict)
+        logger.info("export check (float32): %s", strict.summary())
+        require_agreement(strict, cfg.output)
+        if cfg.quantization != "float32":
+            loose = compare(
+                model, tokenizer, export_dir, check, compute_type="default", tie_margin=0.05,
+                logprob_tolerance=float("inf"), threads=ct2_threads,
+            )
+            agreement.append(loose)
+            logger.info("export check (%s): %s", cfg.quantization, loose.summary())
+    evaluations: list[DevScores] = []
+    if not cfg.card_eval:
+        return agreement, evaluations
+    sets = [("dev", cfg.dev_prefix, dev_src, dev_tgt)]
+    if cfg.test_prefix is not None:
+        sets.append(("test", cfg.test_prefix, *_dev_pairs(cfg.test_prefix, None)))
+    for set_name, prefix, src, ref in sets:
+        scores = dev_scores(export_dir, src, ref, beam_size=cfg.card_beam, threads=ct2_threads,
+                            name=set_name, prefix=str(prefix))
+        if scores is not None:
+            evaluations.append(scores)
+    return agreement, evaluations

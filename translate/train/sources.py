@@ -1,21 +1,24 @@
 """Training-data sources: the licence table in SOURCES.md and the parallel files it describes.
 
-A data directory holds pairs ``NAME.ko`` / ``NAME.en`` (line N of one translates line N of the
+A data directory holds pairs ``NAME.ko`` / ``NAME.en``, or xz-compressed ``NAME.ko.xz`` /
+``NAME.en.xz`` (line N of one translates line N of the
 other) and a ``SOURCES.md`` whose Markdown table states, per source, the licence "as stated" by
 its origin. The recipe trains by default only on sources whose licence is *stated*, so that a
 model built with the defaults can be redistributed with a clear provenance; a source whose
 licence cell says "unstated" (or is empty) is left out unless the user names it in
-``--sources``. The decision and its reason are logged for every source.
+``--sources``. The decision and its reason are logged for every source. Several data
+directories can be combined (``--data A --data B``); each is judged by its own SOURCES.md.
 """
 
 from __future__ import annotations
 
 import logging
+import lzma
 import re
 import unicodedata
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Iterable, Sequence
 
 logger = logging.getLogger(__name__)
 
@@ -133,10 +136,18 @@ def parse_sources_table(path: Path) -> dict[str, SourceInfo]:
     return table
 
 
+def pair_file(prefix: Path, suffix: str) -> Path:
+    """``PREFIX.ko`` or, when only that exists, its xz-compressed ``PREFIX.ko.xz``."""
+    plain = prefix.with_name(prefix.name + suffix)
+    compressed = plain.with_name(plain.name + ".xz")
+    return compressed if compressed.is_file() and not plain.is_file() else plain
+
+
 def available_sources(data_dir: Path) -> list[str]:
-    """Names with both ``NAME.ko`` and ``NAME.en`` present in ``data_dir``, sorted."""
+    """Names with both ``NAME.ko`` and ``NAME.en`` (either may be ``.xz``) in ``data_dir``, sorted."""
     names = {p.name[: -len(SOURCE_SUFFIX)] for p in data_dir.glob(f"*{SOURCE_SUFFIX}")}
-    return sorted(n for n in names if (data_dir / f"{n}{TARGET_SUFFIX}").is_file())
+    names |= {p.name[: -len(SOURCE_SUFFIX) - 3] for p in data_dir.glob(f"*{SOURCE_SUFFIX}.xz")}
+    return sorted(n for n in names if pair_file(data_dir / n, TARGET_SUFFIX).is_file())
 
 
 def select_sources(
@@ -191,6 +202,44 @@ def select_sources(
     return selection, table
 
 
+def select_from_folders(
+    data_dirs: Sequence[Path], requested: Sequence[str] | None = None
+) -> tuple[Selection, dict[str, SourceInfo], dict[str, Path]]:
+    """:func:`select_sources` over several data folders, each with its own SOURCES.md.
+
+    The licence rule is applied per folder with that folder's table, so a source is judged by
+    the table that describes it. Source names must be unique across folders (a name on its own
+    must say which files ``--sources`` means). Returns the merged selection, the merged tables
+    and each available source's folder.
+    """
+    where: dict[str, Path] = {}
+    for folder in data_dirs:
+        if not folder.is_dir():
+            raise FileNotFoundError(f"data folder {folder} not found")
+        for name in available_sources(folder):
+            if name in where:
+                raise ValueError(f"source {name} is in both {where[name]} and {folder}: rename one")
+            where[name] = folder
+    explicit = requested is not None and list(requested) != ["all"]
+    if explicit:
+        unknown = [n for n in requested or () if n not in where]
+        if unknown:
+            raise ValueError(
+                f"unknown source(s) {', '.join(unknown)} (available: {', '.join(sorted(where))})"
+            )
+    merged, tables = Selection(), {}
+    for folder in data_dirs:
+        wanted = [n for n in requested or () if where[n] == folder] if explicit else requested
+        selection, table = select_sources(folder, wanted)
+        merged.excluded.update(selection.excluded)
+        merged.warnings.extend(selection.warnings)
+        merged.included.extend(selection.included)
+        tables.update({k: v for k, v in table.items() if where.get(k, folder) == folder})
+    if explicit:
+        merged.included = list(requested or ())
+    return merged, tables, where
+
+
 def normalise(text: str) -> str:
     """NFC-normalise and trim a line; tabs and inner newlines become spaces."""
     text = unicodedata.normalize("NFC", text)
@@ -198,14 +247,20 @@ def normalise(text: str) -> str:
 
 
 def _read_lines(path: Path) -> list[str]:
-    with path.open(encoding="utf-8", newline="\n") as handle:
-        return [line.rstrip("\n").rstrip("\r") for line in handle]
+    opener = lzma.open if path.suffix == ".xz" else open
+    try:
+        with opener(path, "rt", encoding="utf-8", newline="\n") as handle:
+            return [line.rstrip("\n").rstrip("\r") for line in handle]
+    except (lzma.LZMAError, EOFError) as exc:
+        raise ValueError(f"{path}: not a valid xz file ({exc})") from None
+    except UnicodeDecodeError as exc:
+        raise ValueError(f"{path}: not UTF-8 ({exc.reason} at byte {exc.start})") from None
 
 
 def read_pairs(prefix: Path) -> tuple[list[str], list[str]]:
-    """Read ``PREFIX.ko`` / ``PREFIX.en`` raw lines; their line counts must match."""
-    src_path = prefix.with_name(prefix.name + SOURCE_SUFFIX)
-    tgt_path = prefix.with_name(prefix.name + TARGET_SUFFIX)
+    """Read ``PREFIX.ko`` / ``PREFIX.en`` raw lines (or their ``.xz``); the line counts must match."""
+    src_path = pair_file(prefix, SOURCE_SUFFIX)
+    tgt_path = pair_file(prefix, TARGET_SUFFIX)
     src, tgt = _read_lines(src_path), _read_lines(tgt_path)
     if len(src) != len(tgt):
         raise ValueError(f"{src_path} has {len(src)} lines but {tgt_path} has {len(tgt)}")
@@ -229,11 +284,13 @@ def clean_pairs(
     return out_src, out_tgt, skipped
 
 
-def load_corpus(data_dir: Path, names: Sequence[str], max_chars: int) -> Corpus:
-    """Read and clean the chosen sources into one corpus."""
+def load_corpus(data_dir: Path | Mapping[str, Path], names: Sequence[str], max_chars: int) -> Corpus:
+    """Read and clean the chosen sources into one corpus (``data_dir``: one folder, or each
+    name's folder as :func:`select_from_folders` returns them)."""
     corpus = Corpus()
     for name in names:
-        raw_src, raw_tgt = read_pairs(data_dir / name)
+        folder = data_dir if isinstance(data_dir, Path) else data_dir[name]
+        raw_src, raw_tgt = read_pairs(folder / name)
         src, tgt, skipped = clean_pairs(raw_src, raw_tgt, max_chars)
         corpus.sources.extend(src)
         corpus.targets.extend(tgt)
@@ -241,15 +298,23 @@ def load_corpus(data_dir: Path, names: Sequence[str], max_chars: int) -> Corpus:
         corpus.kept[name] = len(src)
         corpus.skipped[name] = skipped
         logger.info("source %s: %d pairs kept, %d skipped (empty or > %d chars)", name, len(src), skipped, max_chars)
+    total = max(len(corpus), 1)
+    logger.info("pairs per source: %s", ", ".join(
+        f"{name} {n:,} ({100 * n / total:.0f} %)" for name, n in corpus.kept.items()))
     return corpus
 
 
-def describe_sources(data_dir: Path) -> str:
+def describe_sources(data_dirs: Sequence[Path]) -> str:
     """A short text for ``--help``: what the default selection keeps and leaves out here."""
-    if not (data_dir / "SOURCES.md").is_file():
-        return f"(no SOURCES.md found in {data_dir}; by default no source would be used)"
-    selection, _ = select_sources(data_dir)
-    lines = [f"Default selection in {data_dir}:", f"  used: {', '.join(selection.included) or '(none)'}"]
+    lines = []
+    for data_dir in data_dirs:
+        if not data_dir.is_dir():
+            lines.append(f"(data directory {data_dir} not found)")
+        elif not (data_dir / "SOURCES.md").is_file():
+            lines.append(f"(no SOURCES.md found in {data_dir}; by default none of its sources is used)")
+    selection, _, _ = select_from_folders([d for d in data_dirs if d.is_dir()])
+    lines += [f"Default selection in {', '.join(map(str, data_dirs))}:",
+              f"  used: {', '.join(selection.included) or '(none)'}"]
     for name, reason in selection.excluded.items():
         lines.append(f"  excluded: {name} ({reason})")
     return "\n".join(lines)

@@ -11,10 +11,13 @@ models so that it is never split and always has one id.
 from __future__ import annotations
 
 import logging
+import re
 from dataclasses import dataclass
+from itertools import chain
 from pathlib import Path
 from typing import Sequence
 
+import numpy as np
 import sentencepiece as spm
 
 logger = logging.getLogger(__name__)
@@ -32,16 +35,42 @@ def train_sentencepiece(
     max_sentences: int = 2_000_000,
     seed_sentencepiece_size: int = 1_000_000,
     num_threads: int = 2,
+    option: str = "vocab_size",
 ) -> Path:
     """Train a unigram SentencePiece model on ``lines`` and write it to ``model_path``.
 
     ``hard_vocab_limit`` is off so that small corpora (tests, ablations) get a model with at
-    most ``vocab_size`` pieces instead of a training error.
+    most ``vocab_size`` pieces instead of a training error. A size below the number of
+    characters to cover (Korean has over a thousand) is a :class:`ValueError` naming
+    ``option`` and the least size that works, instead of SentencePiece's internal error.
     """
     model_path.parent.mkdir(parents=True, exist_ok=True)
     text_path = model_path.with_suffix(".train.txt")
     text_path.write_text("\n".join(lines) + "\n", encoding="utf-8")
     prefix = model_path.with_suffix("")
+    try:
+        _train(text_path, prefix, vocab_size, character_coverage, max_sentences,
+               seed_sentencepiece_size, num_threads)
+    except RuntimeError as exc:
+        text_path.unlink()
+        needed = re.search(r"smaller than required_chars\. \d+ vs (\d+)", str(exc))
+        if needed:
+            raise ValueError(
+                f"{option} {vocab_size} is too small: the corpus needs {needed.group(1)} pieces for "
+                f"its characters and special tokens alone (character coverage {character_coverage}); "
+                f"use several times that"
+            ) from None
+        raise ValueError(f"SentencePiece training failed: {str(exc).splitlines()[0]}") from None
+    prefix.with_suffix(".model").replace(model_path)
+    vocab_file = prefix.with_suffix(".vocab")
+    if vocab_file.exists():
+        vocab_file.unlink()
+    text_path.unlink()
+    return model_path
+
+
+def _train(text_path: Path, prefix: Path, vocab_size: int, character_coverage: float,
+           max_sentences: int, seed_sentencepiece_size: int, num_threads: int) -> None:
     spm.SentencePieceTrainer.train(
         input=str(text_path),
         model_prefix=str(prefix),
@@ -62,12 +91,6 @@ def train_sentencepiece(
         num_threads=num_threads,
         minloglevel=2,
     )
-    prefix.with_suffix(".model").replace(model_path)
-    vocab_file = prefix.with_suffix(".vocab")
-    if vocab_file.exists():
-        vocab_file.unlink()
-    text_path.unlink()
-    return model_path
 
 
 def pieces_of(model_path: Path) -> list[str]:
@@ -119,6 +142,20 @@ class Tokenizer:
     def target_pieces(self, text: str) -> list[str]:
         """English pieces, without ``</s>``."""
         return self.target.encode(text, out_type=str)
+
+    def id_arrays(self, texts: Sequence[str], side: str) -> tuple[np.ndarray, np.ndarray]:
+        """Shared-vocabulary ids of many sentences (``side`` "source" or "target", no ``</s>``)
+        as one flat ``int32`` array and the per-sentence lengths: one SentencePiece call for all
+        and a table lookup in numpy, instead of Python work per token."""
+        processor = self.source if side == "source" else self.target
+        rows = processor.encode(list(texts), out_type=int)
+        lengths = np.fromiter(map(len, rows), dtype=np.int64, count=len(rows))
+        flat = np.fromiter(chain.from_iterable(rows), dtype=np.int32, count=int(lengths.sum()))
+        table = np.array(
+            [self.index.get(processor.id_to_piece(i), self.unk_id) for i in range(processor.get_piece_size())],
+            dtype=np.int32,
+        )
+        return table[flat], lengths
 
     def ids(self, pieces: Sequence[str]) -> list[int]:
         """Map pieces to shared-vocabulary ids (unknown pieces → ``<unk>``)."""
