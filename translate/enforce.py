@@ -28,6 +28,7 @@ from translate.options import DecodeOptions
 
 PREFIX_ALTERNATIVES = 4  # next-token alternatives after a forced term, to find a word start
 MAX_PLACES = 2           # places tried for a forced term (a garbled attempt, attention)
+WHOLE = 0.9              # a cheap continuation this long (vs the first pass) needs no beam
 NEAR_MISS = 0.6          # similarity at which a span counts as a garbled try at the term
 SAME_LENGTH_BONUS = 0.05  # "public intelligence" over "intelligence" for a two-word term
 
@@ -329,6 +330,7 @@ def prefix_repair(engine: Engine, jobs: list[Job], options: DecodeOptions) -> No
                   alternatives=True)
         harder = [(job, missing) for job, missing in pending
                   if not any(c.flaws == 0 and c.unmet < len(missing) and w
+                             and len(c.text) >= WHOLE * len(job.draft)
                              for c, _, _, w in found[id(job)])]
         _continue(engine, [t for job, _ in harder for t in places[id(job)]], options, found,
                   alternatives=False)
