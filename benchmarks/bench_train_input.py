@@ -1,7 +1,8 @@
 """Speed and memory of the training input pipeline alone (no model): the per-step Python
 batching the recipe had before issue 14 against the integer-array pipeline it has now.
 
-    python benchmarks/bench_train_input.py [--data ../shared/data/train] [--pairs 20000] [--rounds 3]
+    python benchmarks/bench_train_input.py [--data ../shared/data/train] [--pairs 20000]
+        [--rounds 3]
 
 Both build the same kind of batches from the same pairs and SentencePiece models: the
 licence-stated default sources, term-hint copies with probability 0.5, token-budgeted batches
@@ -16,8 +17,9 @@ licence-stated default sources, term-hint copies with probability 0.5, token-bud
 
 Columns: one-off tokenisation time, batches/s and tokens/s (source + target, real tokens)
 over whole epochs including the epoch's hint sampling (best of interleaved rounds, since other
-processes share the machine; the worker row is one epoch's worth after the workers started), and the memory the token data takes
-(Python objects measured with tracemalloc; arrays by their size). A GPU step of the recipe's
+processes share the machine; the worker row is one epoch's worth after the workers started),
+and the memory the token data takes (Python objects measured with tracemalloc; arrays by their
+size). A GPU step of the recipe's
 default model takes ~0.1 s at Marian's 10 steps/s, so the input side must give well over 10
 batches/s to keep a GPU fed.
 """
@@ -36,12 +38,12 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
-import torch
+import torch  # noqa: E402
 
-from translate.train.augment import sample_terms, with_terms
-from translate.train.batching import EpochBatches, batch_loader, tokenize_corpus
-from translate.train.sources import load_corpus, select_sources
-from translate.train.vocab import Tokenizer, train_sentencepiece
+from translate.train.augment import sample_terms, with_terms  # noqa: E402
+from translate.train.batching import EpochBatches, batch_loader, tokenize_corpus  # noqa: E402
+from translate.train.sources import load_corpus, select_sources  # noqa: E402
+from translate.train.vocab import Tokenizer, train_sentencepiece  # noqa: E402
 
 DATA = REPO.parent / "shared" / "data" / "train"
 
@@ -60,7 +62,8 @@ class _Example:
     tgt: list[int]
 
 
-def _before_encode(tok: Tokenizer, sources: Sequence[str], targets: Sequence[str], max_pieces: int) -> list[_Pair]:
+def _before_encode(tok: Tokenizer, sources: Sequence[str], targets: Sequence[str],
+                   max_pieces: int) -> list[_Pair]:
     pairs = []
     for s, t in zip(sources, targets):
         sp, ti = tok.source_pieces(s), tok.ids(tok.target_pieces(t))
@@ -69,7 +72,8 @@ def _before_encode(tok: Tokenizer, sources: Sequence[str], targets: Sequence[str
     return pairs
 
 
-def _before_epoch(tok: Tokenizer, pairs: Sequence[_Pair], rng: random.Random, max_pieces: int) -> list[_Example]:
+def _before_epoch(tok: Tokenizer, pairs: Sequence[_Pair], rng: random.Random,
+                  max_pieces: int) -> list[_Example]:
     examples = []
     for p in pairs:
         examples.append(_Example(tok.ids(with_terms(p.source_pieces, [])), p.target_ids))
@@ -82,13 +86,15 @@ def _before_epoch(tok: Tokenizer, pairs: Sequence[_Pair], rng: random.Random, ma
     return examples
 
 
-def _before_batches(examples: Sequence[_Example], batch_tokens: int, rng: random.Random) -> list[list[_Example]]:
+def _before_batches(examples: Sequence[_Example], batch_tokens: int,
+                    rng: random.Random) -> list[list[_Example]]:
     order = list(range(len(examples)))
     rng.shuffle(order)
     batches: list[list[_Example]] = []
     pool_size = max(1, batch_tokens // 32 * 100)
     for start in range(0, len(order), pool_size):
-        pool = sorted(order[start:start + pool_size], key=lambda i: (len(examples[i].tgt), len(examples[i].src)))
+        pool = sorted(order[start:start + pool_size],
+                      key=lambda i: (len(examples[i].tgt), len(examples[i].src)))
         batch: list[_Example] = []
         longest = 0
         for i in pool:
@@ -128,8 +134,10 @@ def _measure_memory(build):
 def main() -> int:
     p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     p.add_argument("--data", type=Path, default=DATA)
-    p.add_argument("--pairs", type=int, default=20_000, help="use the first N pairs, 0 = all (default: 20000)")
-    p.add_argument("--rounds", type=int, default=3, help="epochs per pipeline, interleaved; best kept (default: 3)")
+    p.add_argument("--pairs", type=int, default=20_000,
+                   help="use the first N pairs, 0 = all (default: 20000)")
+    p.add_argument("--rounds", type=int, default=3,
+                   help="epochs per pipeline, interleaved; best kept (default: 3)")
     p.add_argument("--batch-tokens", type=int, default=8192)
     p.add_argument("--workers", type=int, default=2)
     args = p.parse_args()
@@ -186,8 +194,8 @@ def main() -> int:
     # memory measured apart: tracemalloc slows Python allocation down
     _, pair_bytes = _measure_memory(lambda: _before_encode(tok, src, tgt, 200))
     _, epoch_bytes = _measure_memory(lambda: _before_epoch(tok, pairs, rng, 200))
-    rows.append(("before (Python lists, per-step collate)", t_tok_before, *best_rate(before_s, before_counts),
-                 (pair_bytes + epoch_bytes) / 1e6))
+    rows.append(("before (Python lists, per-step collate)", t_tok_before,
+                 *best_rate(before_s, before_counts), (pair_bytes + epoch_bytes) / 1e6))
     rows.append(("now, in-process", t_tok_now, *best_rate(now_s, now_counts), data.nbytes / 1e6))
     if args.workers:
         loader = batch_loader(dataset, args.workers, pin_memory=False)

@@ -27,9 +27,12 @@ from translate.train.sources import (
 
 # --- a tiny synthetic parallel corpus laid out like ../shared/data/train -------------------------
 
-SUBJECTS = [("고양이", "cat"), ("개", "dog"), ("소년", "boy"), ("소녀", "girl"), ("선생님", "teacher"), ("농부", "farmer")]
-OBJECTS = [("사과", "apple"), ("책", "book"), ("물", "water"), ("빵", "bread"), ("편지", "letter"), ("우유", "milk")]
-VERBS = [("먹는다", "eats"), ("읽는다", "reads"), ("좋아한다", "likes"), ("본다", "sees"), ("산다", "buys")]
+SUBJECTS = [("고양이", "cat"), ("개", "dog"), ("소년", "boy"), ("소녀", "girl"),
+            ("선생님", "teacher"), ("농부", "farmer")]
+OBJECTS = [("사과", "apple"), ("책", "book"), ("물", "water"), ("빵", "bread"),
+           ("편지", "letter"), ("우유", "milk")]
+VERBS = [("먹는다", "eats"), ("읽는다", "reads"), ("좋아한다", "likes"), ("본다", "sees"),
+         ("산다", "buys")]
 ADJECTIVES = [("빨간", "red"), ("큰", "big"), ("작은", "small"), ("오래된", "old")]
 
 SOURCES_MD = """# Test sources
@@ -83,7 +86,9 @@ def data_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
     for name in ("epsilon", "zeta"):
         ko, en = _sentences(rng, 60)
         for suffix, lines in ((".ko.xz", ko), (".en.xz", en)):
-            (extra / f"{name}{suffix}").write_bytes(lzma.compress(("\n".join(lines) + "\n").encode()))
+            (extra / f"{name}{suffix}").write_bytes(
+                lzma.compress(("\n".join(lines) + "\n").encode())
+            )
     return root
 
 
@@ -116,7 +121,8 @@ def test_licence_cells():
     assert licence_is_stated("CC BY-SA 3.0 (repo README)")
     assert licence_is_stated("KRV 1961: public domain per repo README")
     assert not licence_is_stated("unstated (extracted from AI Hub ko-en parallel corpus)")
-    assert licence_is_stated("unstated in repo; PO headers: 'distributed under the same license as the Python package' (PSF)")
+    assert licence_is_stated("unstated in repo; PO headers: 'distributed under the same license "
+                             "as the Python package' (PSF)")
     assert not licence_is_stated("")
     assert not licence_is_stated("  ")
 
@@ -169,7 +175,9 @@ def test_real_sources_table_if_present():
     if not sources_md.is_file():
         pytest.skip(f"{sources_md} not present")
     table = parse_sources_table(sources_md)
-    assert {"tatoeba", "jhe", "bible_krv_web", "context_aware_dialogue"} <= {n for n, i in table.items() if i.licence_stated}
+    assert {"tatoeba", "jhe", "bible_krv_web", "context_aware_dialogue"} <= {
+        n for n, i in table.items() if i.licence_stated
+    }
     assert {"kiss_idioms", "grimm"} == {n for n, i in table.items() if not i.licence_stated}
 
 
@@ -219,8 +227,9 @@ def trained(data_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> tuple[P
     out, work = root / "tiny-ko-en", root / "work"
     rc = main([
         "--output", str(out), "--work-dir", str(work),
-        "--data", str(data_dir / "train"), "--data", str(data_dir / "extra"), "--dev", str(data_dir / "dev"),
-        "--test", str(data_dir / "dev"), "--max-steps", "80", "--eval-every", "20", "--quantization", "float32",
+        "--data", str(data_dir / "train"), "--data", str(data_dir / "extra"),
+        "--dev", str(data_dir / "dev"), "--test", str(data_dir / "dev"),
+        "--max-steps", "80", "--eval-every", "20", "--quantization", "float32",
         "--verify-sentences", "6", *TINY_ARGS,
     ])
     assert rc == 0
@@ -247,7 +256,8 @@ def test_train_export_and_ctranslate2_agreement(trained: tuple[Path, Path], tmp_
 
     out, work = trained
     # OPUS-MT layout + contract metadata + card.
-    for name in ("model.bin", "config.json", "shared_vocabulary.json", "source.spm", "target.spm", "toolkit.json", "README.md"):
+    for name in ("model.bin", "config.json", "shared_vocabulary.json", "source.spm", "target.spm",
+                 "toolkit.json", "README.md"):
         assert (out / name).is_file(), name
     toolkit = json.loads((out / "toolkit.json").read_text(encoding="utf-8"))
     assert toolkit == {"format": 1, "name": "tiny-ko-en", "source_lang": "ko", "target_lang": "en",
@@ -267,7 +277,9 @@ def test_train_export_and_ctranslate2_agreement(trained: tuple[Path, Path], tmp_
     stats = summary["train"]
     assert stats["steps"] == 80 and stats["stop_reason"].startswith("max_steps")
     assert stats["last_train_loss"] < stats["first_train_loss"]  # it learns
-    assert stats["history"] and stats["best_dev_loss"] == min(h["dev_loss"] for h in stats["history"])
+    assert stats["history"] and stats["best_dev_loss"] == min(
+        h["dev_loss"] for h in stats["history"]
+    )
     assert stats["steps_per_second"] > 0 and stats["tokens_per_second"] > 0
     assert stats["warmup_steps"] == 8  # min(--warmup-steps 10, 10 % of the 80-step budget)
     assert summary["agreement"][0]["ok"]
@@ -280,14 +292,17 @@ def test_train_export_and_ctranslate2_agreement(trained: tuple[Path, Path], tmp_
 
     sentences = ["큰 고양이는 사과를 먹는다.", "작은 소녀는 책를 읽는다."]
     sources = [tokenizer.source_pieces(s) + ["</s>"] for s in sentences]
-    sources.append(tokenizer.source_pieces(sentences[0])[:-1] + ["<sep>"] + tokenizer.target_pieces("red") + ["</s>"])
+    sources.append(tokenizer.source_pieces(sentences[0])[:-1] + ["<sep>"]
+                   + tokenizer.target_pieces("red") + ["</s>"])
     results = translator.translate_batch(sources, beam_size=1, max_decoding_length=40)
     for src, result in zip(sources, results):
-        ids, _, margins = model.greedy(tokenizer.ids(src), tokenizer.eos_id, tokenizer.eos_id, max_len=40)
+        ids, _, margins = model.greedy(tokenizer.ids(src), tokenizer.eos_id, tokenizer.eos_id,
+                                       max_len=40)
         torch_tokens = [tokenizer.tokens[i] for i in ids]
         ct2_tokens = result.hypotheses[0]
         if torch_tokens != ct2_tokens:  # only acceptable at an exact near-tie
-            first = next(i for i, (a, b) in enumerate(zip(torch_tokens + [""], ct2_tokens + [""])) if a != b)
+            first = next(i for i, (a, b) in enumerate(zip(torch_tokens + [""], ct2_tokens + [""]))
+                         if a != b)
             assert margins[first] < 1e-4, (torch_tokens, ct2_tokens)
         # Teacher-forced log-probs of the torch hypothesis agree token by token.
         ct2_scores = translator.score_batch([src], [torch_tokens])[0].log_probs
@@ -297,8 +312,10 @@ def test_train_export_and_ctranslate2_agreement(trained: tuple[Path, Path], tmp_
     assert tokenizer.detokenize(results[0].hypotheses[0]).strip()  # it translates into something
 
     # The wall-clock budget stops training even when the step budget is far away.
-    pairs, _ = tokenize_corpus(tokenizer, ["큰 개는 빵을 산다."] * 20, ["The big dog buys the bread."] * 20, 100)
-    budget = TrainConfig(max_steps=10**6, max_minutes=0.03, eval_every=0, batch_tokens=200, warmup_steps=5, device="cpu")
+    pairs, _ = tokenize_corpus(tokenizer, ["큰 개는 빵을 산다."] * 20,
+                               ["The big dog buys the bread."] * 20, 100)
+    budget = TrainConfig(max_steps=10**6, max_minutes=0.03, eval_every=0, batch_tokens=200,
+                         warmup_steps=5, device="cpu")
     result = train(model.train(), tokenizer, pairs, pairs, budget, tmp_path / "budget")
     assert result.stop_reason.startswith("max_minutes") and 0 < result.steps < 10**6
     assert result.seconds < 0.03 * 60 + 5 and (tmp_path / "budget" / "best.pt").is_file()
@@ -325,13 +342,15 @@ def test_untrained_model_export_check_agrees(trained: tuple[Path, Path], tmp_pat
     tokenizer = Tokenizer.load(out / "source.spm", out / "target.spm")
     first, _, _ = model.greedy(tokenizer.ids(["▁큰", "</s>"]), 0, 0, max_len=8, min_len=0)
     assert first == []  # unconstrained, torch would stop at once
-    sources = [tokenizer.source_pieces(s) + ["</s>"] for s in ["큰 개는 빵을 산다.", "소녀는 물을 본다."]]
+    sources = [tokenizer.source_pieces(s) + ["</s>"]
+               for s in ["큰 개는 빵을 산다.", "소녀는 물을 본다."]]
     report = compare(model, tokenizer, tmp_path / "untrained", sources, max_len=8, threads=1)
     assert report.ok and report.identical == 2, report.summary()
 
 
-def test_export_check_fails_cleanly_on_a_broken_export(trained: tuple[Path, Path], data_dir: Path,
-                                                       tmp_path: Path, capsys: pytest.CaptureFixture):
+def test_export_check_fails_cleanly_on_a_broken_export(
+    trained: tuple[Path, Path], data_dir: Path, tmp_path: Path, capsys: pytest.CaptureFixture
+):
     from translate.train.export import export_ctranslate2
     from translate.train.verify import main as verify_main
 
@@ -345,15 +364,16 @@ def test_export_check_fails_cleanly_on_a_broken_export(trained: tuple[Path, Path
     state = {k: v.clone() for k, v in checkpoint["state_dict"].items()}
     state["decoder_layers.0.ffn.linear_1.weight"] *= 1.5
     broken = tmp_path / "broken"
-    export_ctranslate2(model.cfg, state, checkpoint["vocabulary"], out / "source.spm", out / "target.spm",
-                       broken, "broken", "float32")
+    export_ctranslate2(model.cfg, state, checkpoint["vocabulary"], out / "source.spm",
+                       out / "target.spm", broken, "broken", "float32")
     assert verify_main([str(work / "best.pt"), str(broken), *args]) == 1
     err = capsys.readouterr().err
     assert err.count("\n") == 1 and err.startswith("error: ") and "disagrees" in err
     assert "Traceback" not in err
 
 
-def test_too_small_vocabulary_is_one_line(data_dir: Path, tmp_path: Path, capsys: pytest.CaptureFixture):
+def test_too_small_vocabulary_is_one_line(data_dir: Path, tmp_path: Path,
+                                          capsys: pytest.CaptureFixture):
     pytest.importorskip("torch")
     from translate.train.cli import main
 
@@ -404,13 +424,15 @@ def test_term_hint_layout_is_the_same_in_training_and_engine(trained: tuple[Path
         texts = [tokenizer.detokenize(t) for t in terms]
         assert 1 <= len(texts) <= 2 and all(t and t in en for t in texts)
         # ... and handed to the engine as a glossary would: the same tokens.
-        engine_tokens = engine.source_tokens(engine.source_pieces(ko), [engine.target_pieces(t) for t in texts])
+        engine_tokens = engine.source_tokens(engine.source_pieces(ko),
+                                             [engine.target_pieces(t) for t in texts])
         assert hinted == seen_by_model(engine_tokens)
         seen.add(tuple(texts))
     assert len(seen) > 1  # different hints on different epochs
 
 
-def test_batches_cover_every_pair_within_the_token_budget(trained: tuple[Path, Path], data_dir: Path):
+def test_batches_cover_every_pair_within_the_token_budget(trained: tuple[Path, Path],
+                                                          data_dir: Path):
     """The vectorised batches hold what the per-example code held: each pair once per epoch
     (plus hinted copies), ≤ batch_tokens padded tokens a side, targets shifted by </s>; and the
     DataLoader workers split the pairs between them without loss or overlap."""
@@ -426,13 +448,17 @@ def test_batches_cover_every_pair_within_the_token_budget(trained: tuple[Path, P
     corpus, dropped = tokenize_corpus(tokenizer, ko, en, max_pieces=100)
     assert dropped == 0 and len(corpus) == 150
     eos = tokenizer.eos_id
-    dataset = EpochBatches(corpus, tokenizer, 300, seed=3, term_prob=0.5, max_terms=2, max_term_words=3, max_pieces=100)
+    dataset = EpochBatches(corpus, tokenizer, 300, seed=3, term_prob=0.5, max_terms=2,
+                           max_term_words=3, max_pieces=100)
     def pair(i: int) -> tuple[tuple[int, ...], tuple[int, ...]]:
         src = corpus.src[corpus.src_offsets[i] : corpus.src_offsets[i + 1]]
-        return tuple(src.tolist()), tuple(corpus.tgt[corpus.tgt_offsets[i] : corpus.tgt_offsets[i + 1]].tolist())
+        return tuple(src.tolist()), tuple(
+            corpus.tgt[corpus.tgt_offsets[i] : corpus.tgt_offsets[i + 1]].tolist()
+        )
 
     expected = Counter(pair(i) for i in range(len(corpus)))
-    sources_of = {tgt: src for src, tgt in expected}  # a target's source (the same in every copy here)
+    # a target's source (the same in every copy here)
+    sources_of = {tgt: src for src, tgt in expected}
     plain_seen: Counter = Counter()
     hinted = 0
     for batch in dataset.epoch(1):
@@ -449,7 +475,8 @@ def test_batches_cover_every_pair_within_the_token_budget(trained: tuple[Path, P
             else:  # a hinted copy: the pair's source, then <sep> and target pieces
                 hinted += 1
                 plain = sources_of[tgt]
-                assert src[: len(plain) - 1] == plain[:-1] and src[len(plain) - 1] == tokenizer.sep_id
+                assert (src[: len(plain) - 1] == plain[:-1]
+                        and src[len(plain) - 1] == tokenizer.sep_id)
     assert plain_seen == expected and 30 < hinted < 120
 
     workers = batch_loader(dataset, workers=2, pin_memory=False)
@@ -460,7 +487,8 @@ def test_batches_cover_every_pair_within_the_token_budget(trained: tuple[Path, P
     assert np.all(corpus.src_lengths >= 2)
 
 
-def test_recipe_with_a_broken_export_ends_in_one_line(data_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+def test_recipe_with_a_broken_export_ends_in_one_line(data_dir: Path, tmp_path: Path,
+                                                      monkeypatch: pytest.MonkeyPatch,
                                                       capsys: pytest.CaptureFixture):
     """The whole recipe, with the exporter made to write one perturbed tensor: exit status 1,
     one ``error:`` line, and nothing at --output (the export is staged and removed)."""
@@ -472,13 +500,16 @@ def test_recipe_with_a_broken_export_ends_in_one_line(data_dir: Path, tmp_path: 
 
     def broken_export(cfg, state, *args, **kwargs):
         state = dict(state)
-        state["decoder_layers.0.attention.q.weight"] = state["decoder_layers.0.attention.q.weight"] * 1.5
+        state["decoder_layers.0.attention.q.weight"] = (
+            state["decoder_layers.0.attention.q.weight"] * 1.5
+        )
         return real_export(cfg, state, *args, **kwargs)
 
     monkeypatch.setattr(pipeline, "export_ctranslate2", broken_export)
     out = tmp_path / "m"
-    rc = main(["--output", str(out), "--data", str(data_dir / "train"), "--dev", str(data_dir / "dev"),
-               "--no-eval", "--max-steps", "30", "--eval-every", "0", "--quantization", "float32", *TINY_ARGS])
+    rc = main(["--output", str(out), "--data", str(data_dir / "train"),
+               "--dev", str(data_dir / "dev"), "--no-eval", "--max-steps", "30",
+               "--eval-every", "0", "--quantization", "float32", *TINY_ARGS])
     err = capsys.readouterr().err
     assert rc == 1 and err.count("\n") == 1 and err.startswith("error: "), err
     assert "disagrees with the torch model" in err and "Traceback" not in err

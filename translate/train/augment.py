@@ -42,7 +42,9 @@ def words_of(text: str) -> list[str]:
     return words
 
 
-def candidate_ngrams(words: Sequence[str], max_words: int = 3) -> tuple[list[tuple[int, int]], list[tuple[int, int]]]:
+def candidate_ngrams(
+    words: Sequence[str], max_words: int = 3
+) -> tuple[list[tuple[int, int]], list[tuple[int, int]]]:
     """Spans (start, end) of 1..max_words words: (content-word spans, other usable spans).
 
     A span is usable when none of its words is empty (i.e. punctuation only) and it contains a
@@ -68,7 +70,8 @@ def candidate_ngrams(words: Sequence[str], max_words: int = 3) -> tuple[list[tup
     return content, other
 
 
-def sample_terms(reference: str, rng: random.Random, max_terms: int = 2, max_words: int = 3) -> list[str]:
+def sample_terms(reference: str, rng: random.Random, max_terms: int = 2,
+                 max_words: int = 3) -> list[str]:
     """Pick 1..max_terms non-overlapping n-grams of ``reference`` (content words preferred).
 
     Returns the terms in random order (glossary hints arrive in source order, which need not be

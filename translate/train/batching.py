@@ -127,7 +127,8 @@ class Batch:
         )
 
 
-def _gather(flat: np.ndarray, starts: np.ndarray, lengths: np.ndarray, width: int, pad: int) -> np.ndarray:
+def _gather(flat: np.ndarray, starts: np.ndarray, lengths: np.ndarray, width: int,
+            pad: int) -> np.ndarray:
     """Rows ``flat[start:start+length]`` padded with ``pad`` to ``width`` columns (int64)."""
     cols = np.arange(width)
     mask = cols[None, :] < lengths[:, None]
@@ -175,10 +176,13 @@ def epoch_examples(
     if term_prob > 0:
         draws = np.random.default_rng(rng.getrandbits(64)).random(len(pairs)) < term_prob
         for i in pairs[draws].tolist():
-            terms = sample_terms(corpus.references[i], rng, max_terms=max_terms, max_words=max_term_words)
+            terms = sample_terms(corpus.references[i], rng, max_terms=max_terms,
+                                 max_words=max_term_words)
             if terms:
                 sampled.append((i, terms))
-    term_flat, term_lengths = tokenizer.id_arrays([t for _, terms in sampled for t in terms], "target")
+    term_flat, term_lengths = tokenizer.id_arrays(
+        [t for _, terms in sampled for t in terms], "target"
+    )
     term_ids = np.split(term_flat, np.cumsum(term_lengths)[:-1]) if len(term_lengths) else []
     hinted: list[list[int]] = []
     hinted_pairs: list[int] = []
@@ -198,7 +202,9 @@ def epoch_examples(
         src_starts=np.concatenate([corpus.src_offsets[pairs], base + offsets[:-1]]),
         src_lengths=np.concatenate([corpus.src_lengths[pairs], np.diff(offsets)]),
         pair=np.concatenate([pairs, np.asarray(hinted_pairs, dtype=np.int64)]),
-        augmented=np.concatenate([np.zeros(len(pairs), dtype=bool), np.ones(len(hinted), dtype=bool)]),
+        augmented=np.concatenate(
+            [np.zeros(len(pairs), dtype=bool), np.ones(len(hinted), dtype=bool)]
+        ),
     )
 
 
@@ -233,14 +239,16 @@ def make_batches(
             batches.append(pool[i : i + size])
             i += size
     if rng is not None:
-        rng.shuffle(batches)  # type: ignore[arg-type]
+        rng.shuffle(batches)
     return batches
 
 
-def collate(examples: EpochExamples, corpus: TokenizedCorpus, index: np.ndarray, eos_id: int) -> Batch:
+def collate(examples: EpochExamples, corpus: TokenizedCorpus, index: np.ndarray,
+            eos_id: int) -> Batch:
     """Pad the examples ``index`` into tensors (vectorised)."""
     src_lengths = examples.src_lengths[index]
-    src = _gather(examples.src, examples.src_starts[index], src_lengths, int(src_lengths.max()), eos_id)
+    src = _gather(examples.src, examples.src_starts[index], src_lengths,
+                  int(src_lengths.max()), eos_id)
     pair = examples.pair[index]
     tgt_lengths = corpus.tgt_lengths[pair]
     width = int(tgt_lengths.max()) + 1
@@ -262,7 +270,8 @@ def collate(examples: EpochExamples, corpus: TokenizedCorpus, index: np.ndarray,
 def fixed_batches(corpus: TokenizedCorpus, batch_tokens: int, eos_id: int) -> list[Batch]:
     """The dev set's batches: plain pairs, sorted by length, built once."""
     examples = plain_examples(corpus)
-    return [collate(examples, corpus, b, eos_id) for b in make_batches(examples, corpus, batch_tokens, None)]
+    return [collate(examples, corpus, b, eos_id)
+            for b in make_batches(examples, corpus, batch_tokens, None)]
 
 
 class EpochBatches(IterableDataset):
@@ -289,7 +298,8 @@ class EpochBatches(IterableDataset):
             self.corpus, pairs, self.tokenizer, rng, self.term_prob, self.max_terms,
             self.max_term_words, self.max_pieces,
         )
-        for index in make_batches(examples, self.corpus, self.batch_tokens, np.random.default_rng(rng.getrandbits(64))):
+        for index in make_batches(examples, self.corpus, self.batch_tokens,
+                                  np.random.default_rng(rng.getrandbits(64))):
             batch = collate(examples, self.corpus, index, self.tokenizer.eos_id)
             batch.epoch = epoch
             yield batch

@@ -12,8 +12,8 @@ import logging
 import shlex
 import sys
 import textwrap
+from collections.abc import Sequence
 from pathlib import Path
-from typing import Sequence
 
 from .config import ModelConfig, TrainConfig
 
@@ -63,69 +63,116 @@ def build_parser(argv: Sequence[str] = ()) -> argparse.ArgumentParser:
         prog="python -m translate.train",
         description=DESCRIPTION,
         epilog=epilog,
-        formatter_class=lambda prog: argparse.RawDescriptionHelpFormatter(prog, max_help_position=34),
+        formatter_class=lambda prog: argparse.RawDescriptionHelpFormatter(
+            prog, max_help_position=34
+        ),
     )
     g = p.add_argument_group("data")
-    g.add_argument("--output", "-o", required=True, type=Path, help="CTranslate2 model directory to write")
+    g.add_argument("--output", "-o", required=True, type=Path,
+                   help="CTranslate2 model directory to write")
     g.add_argument("--force", action="store_true", help="replace --output if it exists")
-    g.add_argument("--work-dir", type=Path, help="SentencePiece models, best.pt, summary.json (default: OUTPUT.work)")
-    g.add_argument("--name", help="model name for toolkit.json and the card (default: the output folder's name)")
-    g.add_argument("--data", "--data-dir", dest="data_dirs", action="append", type=Path, metavar="DIR",
-                   help=f"folder of NAME.ko/NAME.en pairs (or NAME.ko.xz/NAME.en.xz) and its SOURCES.md; repeat for "
-                        f"several folders (default: {DEFAULT_DATA_DIR}, relative to the current directory)")
-    g.add_argument("--sources", help="comma-separated source names, or 'all' (default: sources with a stated licence)")
+    g.add_argument("--work-dir", type=Path,
+                   help="SentencePiece models, best.pt, summary.json (default: OUTPUT.work)")
+    g.add_argument("--name",
+                   help="model name for toolkit.json and the card (default: the output folder's "
+                        "name)")
+    g.add_argument("--data", "--data-dir", dest="data_dirs", action="append", type=Path,
+                   metavar="DIR",
+                   help="folder of NAME.ko/NAME.en pairs (or NAME.ko.xz/NAME.en.xz) and its "
+                        f"SOURCES.md; repeat for several folders (default: {DEFAULT_DATA_DIR}, "
+                        "relative to the current directory)")
+    g.add_argument("--sources",
+                   help="comma-separated source names, or 'all' (default: sources with a "
+                        "stated licence)")
     g.add_argument("--dev", default=DEFAULT_DEV, type=Path,
-                   help=f"dev set prefix: PREFIX.ko/PREFIX.en (default: {DEFAULT_DEV}, relative to the current directory)")
+                   help=f"dev set prefix: PREFIX.ko/PREFIX.en (default: {DEFAULT_DEV}, relative "
+                        "to the current directory)")
     g.add_argument("--dev-limit", type=int, help="use only the first N dev pairs")
     g.add_argument("--test", type=Path,
-                   help=f"test set prefix for the card's chrF/BLEU next to dev (default: {DEFAULT_TEST} when it exists)")
-    g.add_argument("--max-chars", type=int, default=300, help="skip pairs with a side longer than this (default: 300)")
-    g.add_argument("--max-pieces", type=int, default=TRAIN.max_pieces, help="skip pairs with a side longer than this many pieces (default: %(default)s)")
+                   help="test set prefix for the card's chrF/BLEU next to dev (default: "
+                        f"{DEFAULT_TEST} when it exists)")
+    g.add_argument("--max-chars", type=int, default=300,
+                   help="skip pairs with a side longer than this (default: 300)")
+    g.add_argument("--max-pieces", type=int, default=TRAIN.max_pieces,
+                   help="skip pairs with a side longer than this many pieces "
+                        "(default: %(default)s)")
 
     g = p.add_argument_group("vocabulary and augmentation")
-    g.add_argument("--src-vocab-size", type=int, default=12_000, help="Korean SentencePiece size (default: 12000)")
-    g.add_argument("--tgt-vocab-size", type=int, default=8_000, help="English SentencePiece size (default: 8000)")
-    g.add_argument("--term-prob", type=float, default=TRAIN.term_prob, help="probability of adding a term-hint copy of a pair (default: %(default)s)")
-    g.add_argument("--max-terms", type=int, default=TRAIN.max_terms, help="terms per hinted copy: 1..N (default: %(default)s)")
-    g.add_argument("--max-term-words", type=int, default=TRAIN.max_term_words, help="words per term: 1..N (default: %(default)s)")
+    g.add_argument("--src-vocab-size", type=int, default=12_000,
+                   help="Korean SentencePiece size (default: 12000)")
+    g.add_argument("--tgt-vocab-size", type=int, default=8_000,
+                   help="English SentencePiece size (default: 8000)")
+    g.add_argument("--term-prob", type=float, default=TRAIN.term_prob,
+                   help="probability of adding a term-hint copy of a pair "
+                        "(default: %(default)s)")
+    g.add_argument("--max-terms", type=int, default=TRAIN.max_terms,
+                   help="terms per hinted copy: 1..N (default: %(default)s)")
+    g.add_argument("--max-term-words", type=int, default=TRAIN.max_term_words,
+                   help="words per term: 1..N (default: %(default)s)")
 
     g = p.add_argument_group("model")
-    g.add_argument("--enc-layers", type=int, default=MODEL.encoder_layers, help="encoder layers (default: %(default)s)")
-    g.add_argument("--dec-layers", type=int, default=MODEL.decoder_layers, help="decoder layers (default: %(default)s)")
-    g.add_argument("--d-model", type=int, default=MODEL.d_model, help="model width (default: %(default)s)")
-    g.add_argument("--heads", type=int, default=MODEL.heads, help="attention heads (default: %(default)s)")
-    g.add_argument("--ffn", type=int, default=MODEL.ffn_dim, help="feed-forward width (default: %(default)s)")
-    g.add_argument("--dropout", type=float, default=MODEL.dropout, help="dropout on embeddings and sublayer outputs (default: %(default)s)")
-    g.add_argument("--attention-dropout", type=float, default=MODEL.attention_dropout, help="dropout on attention weights (default: %(default)s)")
+    g.add_argument("--enc-layers", type=int, default=MODEL.encoder_layers,
+                   help="encoder layers (default: %(default)s)")
+    g.add_argument("--dec-layers", type=int, default=MODEL.decoder_layers,
+                   help="decoder layers (default: %(default)s)")
+    g.add_argument("--d-model", type=int, default=MODEL.d_model,
+                   help="model width (default: %(default)s)")
+    g.add_argument("--heads", type=int, default=MODEL.heads,
+                   help="attention heads (default: %(default)s)")
+    g.add_argument("--ffn", type=int, default=MODEL.ffn_dim,
+                   help="feed-forward width (default: %(default)s)")
+    g.add_argument("--dropout", type=float, default=MODEL.dropout,
+                   help="dropout on embeddings and sublayer outputs (default: %(default)s)")
+    g.add_argument("--attention-dropout", type=float, default=MODEL.attention_dropout,
+                   help="dropout on attention weights (default: %(default)s)")
 
     g = p.add_argument_group("training")
-    g.add_argument("--max-minutes", type=float, default=TRAIN.max_minutes, help="wall-clock budget of the training loop (default: %(default)s)")
-    g.add_argument("--max-steps", type=int, default=TRAIN.max_steps, help="step budget (default: %(default)s)")
-    g.add_argument("--eval-every", type=int, default=TRAIN.eval_every, help="dev loss every N steps; best checkpoint kept (default: %(default)s)")
-    g.add_argument("--log-every", type=int, default=TRAIN.log_every, help="train loss log interval (default: %(default)s)")
-    g.add_argument("--batch-tokens", type=int, default=TRAIN.batch_tokens, help="max padded tokens per side and batch (default: %(default)s)")
-    g.add_argument("--lr", type=float, default=TRAIN.lr, help="peak learning rate (default: %(default)s)")
-    g.add_argument("--warmup-steps", type=int, default=TRAIN.warmup_steps, help="most linear warmup steps, then inverse-sqrt decay (default: %(default)s)")
+    g.add_argument("--max-minutes", type=float, default=TRAIN.max_minutes,
+                   help="wall-clock budget of the training loop (default: %(default)s)")
+    g.add_argument("--max-steps", type=int, default=TRAIN.max_steps,
+                   help="step budget (default: %(default)s)")
+    g.add_argument("--eval-every", type=int, default=TRAIN.eval_every,
+                   help="dev loss every N steps; best checkpoint kept (default: %(default)s)")
+    g.add_argument("--log-every", type=int, default=TRAIN.log_every,
+                   help="train loss log interval (default: %(default)s)")
+    g.add_argument("--batch-tokens", type=int, default=TRAIN.batch_tokens,
+                   help="max padded tokens per side and batch (default: %(default)s)")
+    g.add_argument("--lr", type=float, default=TRAIN.lr,
+                   help="peak learning rate (default: %(default)s)")
+    g.add_argument("--warmup-steps", type=int, default=TRAIN.warmup_steps,
+                   help="most linear warmup steps, then inverse-sqrt decay "
+                        "(default: %(default)s)")
     g.add_argument("--warmup-fraction", type=float, default=TRAIN.warmup_fraction,
-                   help="warmup = min(--warmup-steps, this share of the step budget: --max-steps, or the steps "
-                        "--max-minutes allows at the speed of the first 50 steps); 0 = exactly --warmup-steps (default: %(default)s)")
-    g.add_argument("--weight-decay", type=float, default=TRAIN.weight_decay, help="AdamW weight decay on matrices (default: %(default)s)")
-    g.add_argument("--label-smoothing", type=float, default=TRAIN.label_smoothing, help="(default: %(default)s)")
-    g.add_argument("--clip-norm", type=float, default=TRAIN.clip_norm, help="gradient norm clipping, 0 = off (default: %(default)s)")
+                   help="warmup = min(--warmup-steps, this share of the step budget: --max-steps, "
+                        "or the steps --max-minutes allows at the speed of the first 50 steps); "
+                        "0 = exactly --warmup-steps (default: %(default)s)")
+    g.add_argument("--weight-decay", type=float, default=TRAIN.weight_decay,
+                   help="AdamW weight decay on matrices (default: %(default)s)")
+    g.add_argument("--label-smoothing", type=float, default=TRAIN.label_smoothing,
+                   help="(default: %(default)s)")
+    g.add_argument("--clip-norm", type=float, default=TRAIN.clip_norm,
+                   help="gradient norm clipping, 0 = off (default: %(default)s)")
     g.add_argument("--seed", type=int, default=TRAIN.seed)
-    g.add_argument("--device", choices=("auto", "cpu", "cuda"), default="auto", help="(default: auto = cuda if available)")
+    g.add_argument("--device", choices=("auto", "cpu", "cuda"), default="auto",
+                   help="(default: auto = cuda if available)")
     g.add_argument("--amp", action="store_true", help="bfloat16 autocast on CUDA")
     g.add_argument("--loader-workers", type=int, default=TRAIN.loader_workers,
-                   help="processes building batches ahead of the training loop; -1 = 2 on CUDA, 0 (in-process) on CPU (default: %(default)s)")
-    g.add_argument("--threads", type=int, help="CPU threads for torch and CTranslate2 (default: their own defaults)")
+                   help="processes building batches ahead of the training loop; -1 = 2 on CUDA, "
+                        "0 (in-process) on CPU (default: %(default)s)")
+    g.add_argument("--threads", type=int,
+                   help="CPU threads for torch and CTranslate2 (default: their own defaults)")
 
     g = p.add_argument_group("export")
     g.add_argument("--quantization", default="int8",
-                   choices=("int8", "int8_float32", "int8_float16", "int8_bfloat16", "int16", "float16", "bfloat16", "float32"),
+                   choices=("int8", "int8_float32", "int8_float16", "int8_bfloat16", "int16",
+                            "float16", "bfloat16", "float32"),
                    help="CTranslate2 weight type (default: int8)")
-    g.add_argument("--verify-sentences", type=int, default=8, help="dev sentences for the torch-vs-CTranslate2 check (default: 8)")
-    g.add_argument("--no-eval", action="store_true", help="skip chrF/BLEU on the dev and test sets for the model card")
-    g.add_argument("--eval-beam", type=int, default=4, help="beam size for the card's chrF/BLEU (default: 4)")
+    g.add_argument("--verify-sentences", type=int, default=8,
+                   help="dev sentences for the torch-vs-CTranslate2 check (default: 8)")
+    g.add_argument("--no-eval", action="store_true",
+                   help="skip chrF/BLEU on the dev and test sets for the model card")
+    g.add_argument("--eval-beam", type=int, default=4,
+                   help="beam size for the card's chrF/BLEU (default: 4)")
     g.add_argument("--quiet", action="store_true", help="log warnings only")
     return p
 
@@ -222,8 +269,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 1
     r = summary.result
     print(
-        f"{summary.output}: {r.steps} steps in {r.seconds / 60:.1f} min, best dev loss {r.best_dev_loss:.4f} "
-        f"at step {r.best_step}"
+        f"{summary.output}: {r.steps} steps in {r.seconds / 60:.1f} min, "
+        f"best dev loss {r.best_dev_loss:.4f} at step {r.best_step}"
         + "".join(f", {e.name} chrF {e.chrf:.1f} BLEU {e.bleu:.2f}" for e in summary.evaluations)
     )
     return 0

@@ -3,8 +3,8 @@
 The CLI takes its defaults from these dataclasses (so ``--help`` and the recipe never disagree)
 and must be able to print ``--help`` before PyTorch is installed.
 
-The defaults changed in issue 14, and how they were chosen. No GPU was available, so nothing here was
-measured at the scale of a real run (52 M parameters, 89 k pairs, minutes on an H100);
+The defaults changed in issue 14, and how they were chosen. No GPU was available, so nothing
+here was measured at the scale of a real run (52 M parameters, 89 k pairs, minutes on an H100);
 what was measured are short CPU runs on a 2-core machine shared with other jobs (step
 budgets, since its speed varied several-fold), dev loss on the first 500 news dev pairs:
 

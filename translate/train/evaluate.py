@@ -54,7 +54,8 @@ def translate_sentences(
 ) -> list[str]:
     """Translate Korean sentences with the exported model as the toolkit does (no glossary)."""
     engine = Engine(open_model(export_dir), compute_type=compute_type, intra_threads=threads)
-    return engine.translate_plain(list(sentences), beam_size=beam_size, max_batch_size=max_batch_size)
+    return engine.translate_plain(list(sentences), beam_size=beam_size,
+                                  max_batch_size=max_batch_size)
 
 
 def dev_scores(
@@ -71,7 +72,8 @@ def dev_scores(
     try:
         import sacrebleu
     except ImportError:
-        logger.info("sacrebleu not installed: no chrF/BLEU in the model card (pip install '.[eval]')")
+        logger.info("sacrebleu not installed: no chrF/BLEU in the model card "
+                    "(pip install '.[eval]')")
         return None
     start = time.monotonic()
     hypotheses = translate_sentences(
@@ -80,7 +82,8 @@ def dev_scores(
     seconds = time.monotonic() - start
     chrf = sacrebleu.corpus_chrf(hypotheses, [list(references)]).score
     bleu = sacrebleu.corpus_bleu(hypotheses, [list(references)]).score
-    logger.info("%s: chrF %.1f, BLEU %.2f (%d sentences, beam %d, detokenised as translate does, %.0f s)",
+    logger.info("%s: chrF %.1f, BLEU %.2f (%d sentences, beam %d, "
+                "detokenised as translate does, %.0f s)",
                 name, chrf, bleu, len(sources), beam_size, seconds)
     return DevScores(len(sources), beam_size, compute_type, round(chrf, 2), round(bleu, 2),
                      round(seconds, 1), name, prefix)

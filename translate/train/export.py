@@ -15,8 +15,8 @@ from __future__ import annotations
 
 import json
 import shutil
+from collections.abc import Mapping, Sequence
 from pathlib import Path
-from typing import Mapping, Sequence
 
 import numpy as np
 import torch
@@ -25,7 +25,8 @@ from ctranslate2.specs import common_spec, transformer_spec
 from .model import ModelConfig, sinusoidal_positions
 from .vocab import EOS, SEP, UNK
 
-QUANTIZATIONS = ("int8", "int8_float32", "int8_float16", "int8_bfloat16", "int16", "float16", "bfloat16", "float32")
+QUANTIZATIONS = ("int8", "int8_float32", "int8_float16", "int8_bfloat16", "int16", "float16",
+                 "bfloat16", "float32")
 
 
 def _np(state: Mapping[str, torch.Tensor], key: str) -> np.ndarray:
@@ -37,7 +38,8 @@ def _linear(spec: common_spec.LinearSpec, state: Mapping[str, torch.Tensor], pre
     spec.bias = _np(state, f"{prefix}.bias")
 
 
-def _layer_norm(spec: common_spec.LayerNormSpec, state: Mapping[str, torch.Tensor], prefix: str) -> None:
+def _layer_norm(spec: common_spec.LayerNormSpec, state: Mapping[str, torch.Tensor],
+                prefix: str) -> None:
     spec.gamma = _np(state, f"{prefix}.weight")
     spec.beta = _np(state, f"{prefix}.bias")
 
@@ -61,7 +63,8 @@ def _ffn(spec, state: Mapping[str, torch.Tensor], prefix: str) -> None:
     _layer_norm(spec.layer_norm, state, f"{prefix}.norm")
 
 
-def build_spec(cfg: ModelConfig, state: Mapping[str, torch.Tensor], tokens: Sequence[str]) -> transformer_spec.TransformerSpec:
+def build_spec(cfg: ModelConfig, state: Mapping[str, torch.Tensor],
+               tokens: Sequence[str]) -> transformer_spec.TransformerSpec:
     """A validated-ready ``TransformerSpec`` holding the weights of ``state``."""
     if len(tokens) != cfg.vocab_size:
         raise ValueError(f"vocabulary has {len(tokens)} tokens but the model {cfg.vocab_size}")
@@ -144,5 +147,7 @@ def export_ctranslate2(
     spec.save(str(output_dir))
     shutil.copyfile(source_spm, output_dir / "source.spm")
     shutil.copyfile(target_spm, output_dir / "target.spm")
-    (output_dir / "toolkit.json").write_text(json.dumps(toolkit_metadata(name), indent=2) + "\n", encoding="utf-8")
+    (output_dir / "toolkit.json").write_text(
+        json.dumps(toolkit_metadata(name), indent=2) + "\n", encoding="utf-8"
+    )
     return output_dir

@@ -119,12 +119,15 @@ class DecoderLayer(nn.Module):
         self.attention = CrossAttention(cfg)
         self.ffn = FeedForward(cfg)
 
-    def forward(self, x: torch.Tensor, memory: torch.Tensor, self_mask: torch.Tensor, memory_mask: torch.Tensor) -> torch.Tensor:
+    def forward(self, x: torch.Tensor, memory: torch.Tensor, self_mask: torch.Tensor,
+                memory_mask: torch.Tensor) -> torch.Tensor:
         return self.ffn(self.attention(self.self_attention(x, self_mask), memory, memory_mask))
 
 
 class Seq2SeqTransformer(nn.Module):
     """Encoder–decoder Transformer with tied shared-vocabulary embeddings."""
+
+    positions: torch.Tensor  # sinusoidal table, a non-persistent buffer (set in __init__)
 
     def __init__(self, cfg: ModelConfig) -> None:
         super().__init__()
@@ -132,7 +135,8 @@ class Seq2SeqTransformer(nn.Module):
         self.embeddings = nn.Embedding(cfg.vocab_size, cfg.d_model)
         self.output_bias = nn.Parameter(torch.zeros(cfg.vocab_size))
         self.register_buffer(
-            "positions", torch.from_numpy(sinusoidal_positions(cfg.max_positions, cfg.d_model)), persistent=False
+            "positions", torch.from_numpy(sinusoidal_positions(cfg.max_positions, cfg.d_model)),
+            persistent=False,
         )
         self.encoder_layers = nn.ModuleList(EncoderLayer(cfg) for _ in range(cfg.encoder_layers))
         self.decoder_layers = nn.ModuleList(DecoderLayer(cfg) for _ in range(cfg.decoder_layers))
@@ -140,7 +144,8 @@ class Seq2SeqTransformer(nn.Module):
         self.reset_parameters()
 
     def reset_parameters(self) -> None:
-        """Glorot-uniform linears (Marian's default), N(0, d^-1/2) embeddings (they are scaled by sqrt(d))."""
+        """Glorot-uniform linears (Marian's default), N(0, d^-1/2) embeddings (they are scaled
+        by sqrt(d))."""
         for module in self.modules():
             if isinstance(module, nn.Linear):
                 nn.init.xavier_uniform_(module.weight)
@@ -150,7 +155,9 @@ class Seq2SeqTransformer(nn.Module):
     def embed(self, ids: torch.Tensor) -> torch.Tensor:
         t = ids.shape[1]
         if t > self.cfg.max_positions:
-            raise ValueError(f"sequence of {t} tokens exceeds max_positions={self.cfg.max_positions}")
+            raise ValueError(
+                f"sequence of {t} tokens exceeds max_positions={self.cfg.max_positions}"
+            )
         x = self.embeddings(ids) * math.sqrt(self.cfg.d_model) + self.positions[:t]
         return self.dropout(x)
 
@@ -160,14 +167,16 @@ class Seq2SeqTransformer(nn.Module):
         arange = torch.arange(max_len, device=lengths.device)
         return (arange[None, :] < lengths[:, None])[:, None, None, :]
 
-    def encode(self, src: torch.Tensor, src_lengths: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
+    def encode(self, src: torch.Tensor,
+               src_lengths: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
         mask = self.key_mask(src_lengths, src.shape[1])
         x = self.embed(src)
         for layer in self.encoder_layers:
             x = layer(x, mask)
         return x, mask
 
-    def decode(self, tgt_in: torch.Tensor, memory: torch.Tensor, memory_mask: torch.Tensor) -> torch.Tensor:
+    def decode(self, tgt_in: torch.Tensor, memory: torch.Tensor,
+               memory_mask: torch.Tensor) -> torch.Tensor:
         """Logits for every decoder position (causal); ``tgt_in`` starts with ``</s>``."""
         t = tgt_in.shape[1]
         causal = torch.ones(t, t, dtype=torch.bool, device=tgt_in.device).tril()[None, None]
@@ -176,7 +185,8 @@ class Seq2SeqTransformer(nn.Module):
             x = layer(x, memory, causal, memory_mask)
         return F.linear(x, self.embeddings.weight, self.output_bias)
 
-    def forward(self, src: torch.Tensor, src_lengths: torch.Tensor, tgt_in: torch.Tensor) -> torch.Tensor:
+    def forward(self, src: torch.Tensor, src_lengths: torch.Tensor,
+                tgt_in: torch.Tensor) -> torch.Tensor:
         memory, memory_mask = self.encode(src, src_lengths)
         return self.decode(tgt_in, memory, memory_mask)
 
@@ -217,7 +227,8 @@ class Seq2SeqTransformer(nn.Module):
         return out[1:], log_probs, margins
 
     @torch.no_grad()
-    def score(self, src_ids: list[int], tgt_ids: list[int], bos_id: int, eos_id: int) -> list[float]:
+    def score(self, src_ids: list[int], tgt_ids: list[int], bos_id: int,
+              eos_id: int) -> list[float]:
         """Log-prob of each token of ``tgt_ids + [</s>]`` given the source (teacher forcing)."""
         self.eval()
         device = self.embeddings.weight.device

@@ -4,8 +4,8 @@ it did on dev, and how to feed it — so the directory is self-describing, like 
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Sequence
 
 from .evaluate import DevScores
 from .model import ModelConfig
@@ -65,16 +65,22 @@ def render(card: CardInputs) -> str:
     add = lines.append
     add(f"# {card.name} — a Korean→English model trained with `python -m translate.train`")
     add("")
-    add(f"A CTranslate2 translation model ({card.quantization}) in the OPUS-MT layout: `model.bin`, `config.json`,")
-    add("`shared_vocabulary.json`, `source.spm` (Korean SentencePiece), `target.spm` (English SentencePiece),")
-    add("`toolkit.json` (toolkit metadata, term hints with `<sep>`). Trained from scratch by this project's recipe.")
+    add(f"A CTranslate2 translation model ({card.quantization}) in the OPUS-MT layout: "
+        "`model.bin`, `config.json`,")
+    add("`shared_vocabulary.json`, `source.spm` (Korean SentencePiece), "
+        "`target.spm` (English SentencePiece),")
+    add("`toolkit.json` (toolkit metadata, term hints with `<sep>`). "
+        "Trained from scratch by this project's recipe.")
     add("")
     add("## Use")
-    add("- Source: `source.spm` pieces of the Korean sentence, then `</s>` (`config.json` does not add it;")
+    add("- Source: `source.spm` pieces of the Korean sentence, then `</s>` "
+        "(`config.json` does not add it;")
     add("  `toolkit.json` says `append_source_eos: true`). The decoder starts from `</s>`.")
     add("- Output: decode the hypothesis pieces with `target.spm`.")
-    add("- Terminology hints (optional): the model was trained with target terms appended to the source:")
-    add("  `Korean pieces + [\"<sep>\"] + target.spm pieces of term 1 + [\"<sep>\"] + … + [\"</s>\"]`.")
+    add("- Terminology hints (optional): the model was trained with target terms appended "
+        "to the source:")
+    add("  `Korean pieces + [\"<sep>\"] + target.spm pieces of term 1 + [\"<sep>\"] + … + "
+        "[\"</s>\"]`.")
     add("  A hint, not a guarantee.")
     add("")
     add("```python")
@@ -88,31 +94,44 @@ def render(card: CardInputs) -> str:
     add("")
     add("## Architecture")
     add(
-        f"Marian-style transformer (post-norm), {m.encoder_layers} encoder + {m.decoder_layers} decoder layers, "
-        f"d_model {m.d_model}, {m.heads} heads, FFN {m.ffn_dim}, ReLU, sinusoidal positions; shared "
-        f"{m.vocab_size:,}-entry vocabulary (Korean unigram SentencePiece {card.source_pieces:,} + English "
-        f"{card.target_pieces:,} pieces, union, `<sep>` a user-defined symbol), tied embeddings with an output "
+        f"Marian-style transformer (post-norm), {m.encoder_layers} encoder + "
+        f"{m.decoder_layers} decoder layers, d_model {m.d_model}, {m.heads} heads, "
+        f"FFN {m.ffn_dim}, ReLU, sinusoidal positions; shared "
+        f"{m.vocab_size:,}-entry vocabulary (Korean unigram SentencePiece "
+        f"{card.source_pieces:,} + English "
+        f"{card.target_pieces:,} pieces, union, `<sep>` a user-defined symbol), "
+        f"tied embeddings with an output "
         f"bias; {_parameters(card.parameters)} parameters."
     )
     add("")
     add("## Training")
     stop = r.stop_reason or "budget"
     add(
-        f"{r.steps:,} steps ({r.epochs} epoch(s) started) in {_duration(r.seconds)} on {card.device_name}; "
-        f"stopped by {stop}; {r.steps_per_second:.2f} steps/s, {r.tokens_per_second:,.0f} tokens/s (source + "
-        f"target, dev evaluations included). Token-based batches of ≤ {t.batch_tokens:,} tokens per side, AdamW "
-        f"(lr {t.lr:g}, β2 {t.adam_beta2}, weight decay {t.weight_decay:g}), {r.warmup_steps:,} warmup steps "
-        f"({_warmup_rule(t)}) then inverse-sqrt decay, gradient clipping {t.clip_norm:g}, dropout {m.dropout:g} (attention {m.attention_dropout:g}), "
+        f"{r.steps:,} steps ({r.epochs} epoch(s) started) in {_duration(r.seconds)} "
+        f"on {card.device_name}; "
+        f"stopped by {stop}; {r.steps_per_second:.2f} steps/s, "
+        f"{r.tokens_per_second:,.0f} tokens/s (source + "
+        f"target, dev evaluations included). Token-based batches of ≤ {t.batch_tokens:,} "
+        f"tokens per side, AdamW "
+        f"(lr {t.lr:g}, β2 {t.adam_beta2}, weight decay {t.weight_decay:g}), "
+        f"{r.warmup_steps:,} warmup steps "
+        f"({_warmup_rule(t)}) then inverse-sqrt decay, gradient clipping {t.clip_norm:g}, "
+        f"dropout {m.dropout:g} (attention {m.attention_dropout:g}), "
         f"label smoothing {t.label_smoothing:g}, seed {t.seed}."
     )
     add(
-        f"Term-append augmentation: each pair was added a second time with probability {t.term_prob:g}, with 1–{t.max_terms} "
-        f"n-grams (1–{t.max_term_words} words, content words preferred) of its reference appended after `<sep>`; "
-        f"re-sampled every epoch (last epoch: {r.train_examples_last_epoch:,} examples, {r.augmented_last_epoch:,} with terms)."
+        f"Term-append augmentation: each pair was added a second time with probability "
+        f"{t.term_prob:g}, with 1–{t.max_terms} "
+        f"n-grams (1–{t.max_term_words} words, content words preferred) of its reference "
+        f"appended after `<sep>`; "
+        f"re-sampled every epoch (last epoch: {r.train_examples_last_epoch:,} examples, "
+        f"{r.augmented_last_epoch:,} with terms)."
     )
     add(
-        f"Checkpoint selection: lowest dev loss (per-token NLL, no label smoothing) on `{card.dev_prefix}` "
-        f"({card.dev_pairs:,} pairs) — **{r.best_dev_loss:.4f} at step {r.best_step:,}**. Train loss (label-smoothed) "
+        f"Checkpoint selection: lowest dev loss (per-token NLL, no label smoothing) "
+        f"on `{card.dev_prefix}` "
+        f"({card.dev_pairs:,} pairs) — **{r.best_dev_loss:.4f} at step {r.best_step:,}**. "
+        f"Train loss (label-smoothed) "
         f"{r.first_train_loss:.3f} at step 1 → {r.last_train_loss:.3f} at the end."
     )
     if r.history:
@@ -120,12 +139,15 @@ def render(card: CardInputs) -> str:
         add("| step | minutes | train loss (smoothed) | dev loss |")
         add("|---:|---:|---:|---:|")
         for h in r.history:
-            add(f"| {h['step']:,} | {h['minutes']:.2f} | {h['train_loss']:.3f} | {h['dev_loss']:.4f} |")
+            add(f"| {h['step']:,} | {h['minutes']:.2f} | {h['train_loss']:.3f} "
+                f"| {h['dev_loss']:.4f} |")
     add("")
     add("## Data")
     add(
-        f"{card.pairs_used:,} pairs after cleaning (NFC, no empty lines, ≤ {card.max_chars} characters, "
-        f"≤ {t.max_pieces} pieces a side). By default only sources whose licence SOURCES.md states are used."
+        f"{card.pairs_used:,} pairs after cleaning (NFC, no empty lines, "
+        f"≤ {card.max_chars} characters, "
+        f"≤ {t.max_pieces} pieces a side). "
+        "By default only sources whose licence SOURCES.md states are used."
     )
     add("")
     folders = sorted(set(card.folders.values()))
@@ -139,7 +161,8 @@ def render(card: CardInputs) -> str:
         licence = info.licence if info else "not listed in SOURCES.md"
         domain = info.domain if info else ""
         origin = info.repository if info else ""
-        add(f"| {name} | {card.corpus.kept.get(name, 0):,} | {_md(licence)} | {_md(origin)} | {_md(domain)} |")
+        add(f"| {name} | {card.corpus.kept.get(name, 0):,} | {_md(licence)} | {_md(origin)} "
+            f"| {_md(domain)} |")
     if card.selection.excluded:
         add("")
         add("Not used:")
@@ -155,9 +178,11 @@ def render(card: CardInputs) -> str:
     if card.evaluations:
         first = card.evaluations[0]
         add(
-            f"chrF2 and BLEU (sacrebleu defaults) of this CTranslate2 export (beam {first.beam_size}, compute type "
+            f"chrF2 and BLEU (sacrebleu defaults) of this CTranslate2 export "
+            f"(beam {first.beam_size}, compute type "
             f"{first.compute_type}, CPU) on the text users get: translated by the toolkit's "
-            "`Engine.translate_plain` (SentencePiece decoding, then the Moses detokeniser, as `translate` outputs a "
+            "`Engine.translate_plain` (SentencePiece decoding, then the Moses detokeniser, "
+            "as `translate` outputs a "
             "sentence without a glossary)."
         )
         add("")
@@ -165,15 +190,17 @@ def render(card: CardInputs) -> str:
         add("|---|---:|---:|---:|---:|")
         for s in card.evaluations:
             label = f"{'dev' if s.name == 'dev' else 'test'}: `{s.prefix}`"
-            add(f"| {_md(label)} | {s.sentences:,} | {s.chrf:.1f} | {s.bleu:.2f} | {s.seconds:.0f} |")
+            add(f"| {_md(label)} | {s.sentences:,} | {s.chrf:.1f} | {s.bleu:.2f} "
+                f"| {s.seconds:.0f} |")
         add("")
-        add("The dev set also chose the checkpoint, so its figures are slightly optimistic; compare models on the "
-            "test row.")
+        add("The dev set also chose the checkpoint, so its figures are slightly optimistic; "
+            "compare models on the test row.")
     else:
         add("No chrF/BLEU: sacrebleu was not installed or the evaluation was skipped.")
     if card.agreement:
         add("")
-        add("Export check (greedy decoding and teacher-forced log-probs, PyTorch vs CTranslate2, dev sentences):")
+        add("Export check (greedy decoding and teacher-forced log-probs, PyTorch vs CTranslate2, "
+            "dev sentences):")
         for rep in card.agreement:
             add(f"- {rep.summary()}")
     if card.command:

@@ -79,7 +79,9 @@ def _dev_pairs(prefix: Path, limit: int | None) -> tuple[list[str], list[str]]:
     """The dev pairs, NFC-normalised; only empty pairs are dropped (no length limit), so that
     chrF/BLEU are computed on the whole set, comparable with other models' figures."""
     if not pair_file(prefix, ".ko").is_file():
-        raise FileNotFoundError(f"evaluation set {prefix}.ko/.en not found (give --dev/--test PREFIX)")
+        raise FileNotFoundError(
+            f"evaluation set {prefix}.ko/.en not found (give --dev/--test PREFIX)"
+        )
     src, tgt = read_pairs(prefix)
     src, tgt, _ = clean_pairs(src, tgt, max_chars=10**9)
     if limit:
@@ -87,7 +89,8 @@ def _dev_pairs(prefix: Path, limit: int | None) -> tuple[list[str], list[str]]:
     return src, tgt
 
 
-def _check_sources(tokenizer: Tokenizer, dev_src: list[str], dev_tgt: list[str], n: int, seed: int) -> list[list[str]]:
+def _check_sources(tokenizer: Tokenizer, dev_src: list[str], dev_tgt: list[str], n: int,
+                   seed: int) -> list[list[str]]:
     """Dev sentences for the export check: some plain, some with appended terms (both paths)."""
     rng = random.Random(seed)
     out: list[list[str]] = []
@@ -136,20 +139,24 @@ def _run(cfg: RunConfig, ct2_threads: int) -> RunSummary:
     corpus = load_corpus(folders, selection.included, cfg.max_chars)
     dev_src, dev_tgt = _dev_pairs(cfg.dev_prefix, cfg.dev_limit)
     logger.info("%d training pairs, %d dev pairs", len(corpus), len(dev_src))
-    if cfg.card_eval and cfg.test_prefix is not None and not pair_file(cfg.test_prefix, ".ko").is_file():
+    if (cfg.card_eval and cfg.test_prefix is not None
+            and not pair_file(cfg.test_prefix, ".ko").is_file()):
         raise FileNotFoundError(f"test set {cfg.test_prefix}.ko/.en not found (give --test PREFIX)")
 
     # 2. SentencePiece (Korean and English separately; shared vocabulary = union).
     spm_dir = work_dir / "spm"
     source_spm = train_sentencepiece(
-        corpus.sources, spm_dir / "source.spm", cfg.source_vocab_size, 0.9995, option="--src-vocab-size"
+        corpus.sources, spm_dir / "source.spm", cfg.source_vocab_size, 0.9995,
+        option="--src-vocab-size",
     )
     target_spm = train_sentencepiece(
-        corpus.targets, spm_dir / "target.spm", cfg.target_vocab_size, 1.0, option="--tgt-vocab-size"
+        corpus.targets, spm_dir / "target.spm", cfg.target_vocab_size, 1.0,
+        option="--tgt-vocab-size",
     )
     tokenizer = Tokenizer.load(source_spm, target_spm)
     n_src_pieces, n_tgt_pieces = len(pieces_of(source_spm)), len(pieces_of(target_spm))
-    logger.info("SentencePiece: %d Korean + %d English pieces → %d shared", n_src_pieces, n_tgt_pieces, len(tokenizer.tokens))
+    logger.info("SentencePiece: %d Korean + %d English pieces → %d shared",
+                n_src_pieces, n_tgt_pieces, len(tokenizer.tokens))
 
     # 3. Token ids, once, into integer arrays.
     max_pieces = cfg.train.max_pieces
@@ -164,23 +171,27 @@ def _run(cfg: RunConfig, ct2_threads: int) -> RunSummary:
     torch.manual_seed(cfg.train.seed)
     model = Seq2SeqTransformer(model_cfg)
     logger.info("model: %.2f M parameters, device %s", model.num_parameters() / 1e6, device)
-    result = train(model, tokenizer, train_pairs, dev_pairs, cfg.train, work_dir, extra_checkpoint={"vocabulary": tokenizer.tokens})
+    result = train(model, tokenizer, train_pairs, dev_pairs, cfg.train, work_dir,
+                   extra_checkpoint={"vocabulary": tokenizer.tokens})
     state = {k: v.detach().cpu() for k, v in model.state_dict().items()}
 
     # 5. Export (into a staging folder: --output appears only once everything passed), then
     #    check it against the torch model.
     staging = output.with_name(f".{output.name}.partial")
-    export_ctranslate2(model_cfg, state, tokenizer.tokens, source_spm, target_spm, staging, name, cfg.quantization, force=True)
+    export_ctranslate2(model_cfg, state, tokenizer.tokens, source_spm, target_spm, staging, name,
+                       cfg.quantization, force=True)
     try:
-        agreement, evaluations = _check_and_evaluate(cfg, model, model_cfg, state, tokenizer, staging, work_dir,
-                                                     name, dev_src, dev_tgt, ct2_threads)
+        agreement, evaluations = _check_and_evaluate(cfg, model, model_cfg, state, tokenizer,
+                                                     staging, work_dir, name, dev_src, dev_tgt,
+                                                     ct2_threads)
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise
     scores = evaluations[0] if evaluations else None
     logger.info("exported %s (%s)", output, cfg.quantization)
     n_threads = torch.get_num_threads()
-    device_name = torch.cuda.get_device_name(0) if device == "cuda" else f"CPU ({n_threads} thread{'s' if n_threads != 1 else ''})"
+    device_name = (torch.cuda.get_device_name(0) if device == "cuda"
+                   else f"CPU ({n_threads} thread{'s' if n_threads != 1 else ''})")
     card = CardInputs(
         name=name,
         model=model_cfg,
@@ -216,14 +227,16 @@ def _run(cfg: RunConfig, ct2_threads: int) -> RunSummary:
         "sources": selection.included,
         "excluded": selection.excluded,
     }
-    (work_dir / "summary.json").write_text(json.dumps(summary, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
-    return RunSummary(output, work_dir, result, agreement, scores, selection.included, selection.excluded,
-                      evaluations)
+    (work_dir / "summary.json").write_text(
+        json.dumps(summary, indent=2, ensure_ascii=False) + "\n", encoding="utf-8"
+    )
+    return RunSummary(output, work_dir, result, agreement, scores, selection.included,
+                      selection.excluded, evaluations)
 
 
-def _check_and_evaluate(cfg: RunConfig, model: Seq2SeqTransformer, model_cfg: ModelConfig, state: dict,
-                        tokenizer: Tokenizer, export_dir: Path, work_dir: Path, name: str,
-                        dev_src: list[str], dev_tgt: list[str], ct2_threads: int,
+def _check_and_evaluate(cfg: RunConfig, model: Seq2SeqTransformer, model_cfg: ModelConfig,
+                        state: dict, tokenizer: Tokenizer, export_dir: Path, work_dir: Path,
+                        name: str, dev_src: list[str], dev_tgt: list[str], ct2_threads: int,
                         ) -> tuple[list[AgreementReport], list[DevScores]]:
     """The export check (float32 must agree; raises ExportMismatchError) and, unless
     ``--no-eval``, chrF/BLEU on dev and on the test set, on the text users get."""
@@ -233,11 +246,14 @@ def _check_and_evaluate(cfg: RunConfig, model: Seq2SeqTransformer, model_cfg: Mo
         if cfg.quantization != "float32":
             reference_dir = work_dir / "export-float32"
             export_ctranslate2(model_cfg, state, tokenizer.tokens, export_dir / "source.spm",
-                               export_dir / "target.spm", reference_dir, name, "float32", force=True)
-            strict = compare(model, tokenizer, reference_dir, check, compute_type="float32", threads=ct2_threads)
+                               export_dir / "target.spm", reference_dir, name, "float32",
+                               force=True)
+            strict = compare(model, tokenizer, reference_dir, check, compute_type="float32",
+                             threads=ct2_threads)
             shutil.rmtree(reference_dir)
         else:
-            strict = compare(model, tokenizer, export_dir, check, compute_type="float32", threads=ct2_threads)
+            strict = compare(model, tokenizer, export_dir, check, compute_type="float32",
+                             threads=ct2_threads)
         agreement.append(strict)
         logger.info("export check (float32): %s", strict.summary())
         require_agreement(strict, cfg.output)

@@ -26,7 +26,8 @@ SOURCE_SUFFIX = ".ko"
 TARGET_SUFFIX = ".en"
 
 # A licence cell that starts with one of these words states no licence.
-_UNSTATED_PREFIXES = ("unstated", "unknown", "none", "not stated", "no licence", "no license", "n/a", "?", "-")
+_UNSTATED_PREFIXES = ("unstated", "unknown", "none", "not stated", "no licence", "no license",
+                      "n/a", "?", "-")
 
 
 @dataclass(frozen=True)
@@ -144,7 +145,8 @@ def pair_file(prefix: Path, suffix: str) -> Path:
 
 
 def available_sources(data_dir: Path) -> list[str]:
-    """Names with both ``NAME.ko`` and ``NAME.en`` (either may be ``.xz``) in ``data_dir``, sorted."""
+    """Names with both ``NAME.ko`` and ``NAME.en`` (either may be ``.xz``) in ``data_dir``,
+    sorted."""
     names = {p.name[: -len(SOURCE_SUFFIX)] for p in data_dir.glob(f"*{SOURCE_SUFFIX}")}
     names |= {p.name[: -len(SOURCE_SUFFIX) - 3] for p in data_dir.glob(f"*{SOURCE_SUFFIX}.xz")}
     return sorted(n for n in names if pair_file(data_dir / n, TARGET_SUFFIX).is_file())
@@ -169,7 +171,8 @@ def select_sources(
         unknown = [n for n in requested if n not in present]
         if unknown:
             raise ValueError(
-                f"unknown source(s) {', '.join(unknown)} in {data_dir} (available: {', '.join(present)})"
+                f"unknown source(s) {', '.join(unknown)} in {data_dir} "
+                f"(available: {', '.join(present)})"
             )
         for name in present:
             if name not in requested:
@@ -178,10 +181,13 @@ def select_sources(
             selection.included.append(name)
             info = table.get(name)
             if info is None:
-                selection.warnings.append(f"{name}: not listed in SOURCES.md, licence unknown (used because named)")
+                selection.warnings.append(
+                    f"{name}: not listed in SOURCES.md, licence unknown (used because named)"
+                )
             elif not info.licence_stated:
                 selection.warnings.append(
-                    f"{name}: SOURCES.md states no licence ({info.licence!r}); used because named in --sources"
+                    f"{name}: SOURCES.md states no licence ({info.licence!r}); "
+                    "used because named in --sources"
                 )
         return selection, table
 
@@ -191,7 +197,9 @@ def select_sources(
             selection.included.append(name)
             if info is None or not info.licence_stated:
                 licence = info.licence if info else "not listed in SOURCES.md"
-                selection.warnings.append(f"{name}: no stated licence ({licence!r}); used because of --sources all")
+                selection.warnings.append(
+                    f"{name}: no stated licence ({licence!r}); used because of --sources all"
+                )
         elif info is None:
             reason = "no SOURCES.md" if not table else "not listed in SOURCES.md"
             selection.excluded[name] = f"licence unknown ({reason})"
@@ -258,7 +266,8 @@ def _read_lines(path: Path) -> list[str]:
 
 
 def read_pairs(prefix: Path) -> tuple[list[str], list[str]]:
-    """Read ``PREFIX.ko`` / ``PREFIX.en`` raw lines (or their ``.xz``); the line counts must match."""
+    """Read ``PREFIX.ko`` / ``PREFIX.en`` raw lines (or their ``.xz``); the line counts must
+    match."""
     src_path = pair_file(prefix, SOURCE_SUFFIX)
     tgt_path = pair_file(prefix, TARGET_SUFFIX)
     src, tgt = _read_lines(src_path), _read_lines(tgt_path)
@@ -284,7 +293,8 @@ def clean_pairs(
     return out_src, out_tgt, skipped
 
 
-def load_corpus(data_dir: Path | Mapping[str, Path], names: Sequence[str], max_chars: int) -> Corpus:
+def load_corpus(data_dir: Path | Mapping[str, Path], names: Sequence[str],
+                max_chars: int) -> Corpus:
     """Read and clean the chosen sources into one corpus (``data_dir``: one folder, or each
     name's folder as :func:`select_from_folders` returns them)."""
     corpus = Corpus()
@@ -297,7 +307,8 @@ def load_corpus(data_dir: Path | Mapping[str, Path], names: Sequence[str], max_c
         corpus.origin.extend([name] * len(src))
         corpus.kept[name] = len(src)
         corpus.skipped[name] = skipped
-        logger.info("source %s: %d pairs kept, %d skipped (empty or > %d chars)", name, len(src), skipped, max_chars)
+        logger.info("source %s: %d pairs kept, %d skipped (empty or > %d chars)",
+                    name, len(src), skipped, max_chars)
     total = max(len(corpus), 1)
     logger.info("pairs per source: %s", ", ".join(
         f"{name} {n:,} ({100 * n / total:.0f} %)" for name, n in corpus.kept.items()))
@@ -311,7 +322,8 @@ def describe_sources(data_dirs: Sequence[Path]) -> str:
         if not data_dir.is_dir():
             lines.append(f"(data directory {data_dir} not found)")
         elif not (data_dir / "SOURCES.md").is_file():
-            lines.append(f"(no SOURCES.md found in {data_dir}; by default none of its sources is used)")
+            lines.append(f"(no SOURCES.md found in {data_dir}; "
+                         "by default none of its sources is used)")
     selection, _, _ = select_from_folders([d for d in data_dirs if d.is_dir()])
     lines += [f"Default selection in {', '.join(map(str, data_dirs))}:",
               f"  used: {', '.join(selection.included) or '(none)'}"]

@@ -3,8 +3,9 @@
 Two budgets stop training, whichever comes first: ``max_steps`` (reproducible runs) and
 ``max_minutes`` (wall-clock, measured over the loop including the periodic dev evaluations; no
 step is started that would, at the mean step time so far, end past the budget; the final dev
-evaluation comes on top, and data preparation, SentencePiece training and export are outside it). The dev loss (per-token
-negative log-likelihood without label smoothing, on the plain dev pairs) is measured every
+evaluation comes on top, and data preparation, SentencePiece training and export are outside
+it). The dev loss (per-token negative log-likelihood without label smoothing, on the plain dev
+pairs) is measured every
 ``eval_every`` steps and once at the end; the weights with the lowest dev loss are kept, written
 to ``best.pt`` and loaded back into the model before export.
 """
@@ -88,7 +89,8 @@ def warmup_for(cfg: TrainConfig, budget_steps: int) -> int:
 
 
 def _autocast(device: str, enabled: bool):
-    return torch.autocast(device_type="cuda", dtype=torch.bfloat16, enabled=enabled and device == "cuda")
+    return torch.autocast(device_type="cuda", dtype=torch.bfloat16,
+                          enabled=enabled and device == "cuda")
 
 
 def gpu_utilisation(device: str) -> str:
@@ -102,7 +104,8 @@ def gpu_utilisation(device: str) -> str:
     try:
         out = subprocess.run(
             ["nvidia-smi", "--query-gpu=utilization.gpu", "--format=csv,noheader,nounits", "-i",
-             str(torch.cuda.current_device())], capture_output=True, text=True, timeout=5, check=True,
+             str(torch.cuda.current_device())],
+            capture_output=True, text=True, timeout=5, check=True,
         )
         return f"{int(out.stdout.strip().splitlines()[0])} %"
     except (OSError, subprocess.SubprocessError, ValueError, IndexError):
@@ -118,7 +121,8 @@ def loader_workers(cfg: TrainConfig) -> int:
 
 
 @torch.no_grad()
-def dev_loss(model: Seq2SeqTransformer, batches: Sequence[Batch], device: str, amp: bool = False) -> float:
+def dev_loss(model: Seq2SeqTransformer, batches: Sequence[Batch], device: str,
+             amp: bool = False) -> float:
     """Per-token NLL (no label smoothing) over the dev batches."""
     was_training = model.training
     model.eval()
@@ -127,7 +131,8 @@ def dev_loss(model: Seq2SeqTransformer, batches: Sequence[Batch], device: str, a
         batch = cpu_batch.to(device)
         with _autocast(device, amp):
             logits = model(batch.src, batch.src_lengths, batch.tgt_in)
-        loss = F.cross_entropy(logits.float().flatten(0, 1), batch.tgt_out.flatten(), ignore_index=-100, reduction="sum")
+        loss = F.cross_entropy(logits.float().flatten(0, 1), batch.tgt_out.flatten(),
+                               ignore_index=-100, reduction="sum")
         total += float(loss)
         tokens += batch.n_tokens
     model.train(was_training)
@@ -147,11 +152,13 @@ def train(
     device = cfg.device
     torch.manual_seed(cfg.seed)
     model.to(device).train()
-    decay, no_decay = [], []
+    decay: list[torch.nn.Parameter] = []
+    no_decay: list[torch.nn.Parameter] = []
     for name, param in model.named_parameters():
         (no_decay if param.ndim < 2 or name == "output_bias" else decay).append(param)
     optimizer = torch.optim.AdamW(
-        [{"params": decay, "weight_decay": cfg.weight_decay}, {"params": no_decay, "weight_decay": 0.0}],
+        [{"params": decay, "weight_decay": cfg.weight_decay},
+         {"params": no_decay, "weight_decay": 0.0}],
         lr=cfg.lr,
         betas=(0.9, cfg.adam_beta2),
         eps=1e-9,
@@ -168,13 +175,16 @@ def train(
         loss = dev_loss(model, dev_batches, device, cfg.amp)
         elapsed = time.monotonic() - start
         improved = loss < result.best_dev_loss
-        result.history.append({"step": step, "minutes": round(elapsed / 60, 3), "train_loss": train_loss, "dev_loss": loss})
-        logger.info("step %d: dev loss %.4f%s (%.1f min)", step, loss, " (best)" if improved else "", elapsed / 60)
+        result.history.append({"step": step, "minutes": round(elapsed / 60, 3),
+                               "train_loss": train_loss, "dev_loss": loss})
+        logger.info("step %d: dev loss %.4f%s (%.1f min)", step, loss,
+                    " (best)" if improved else "", elapsed / 60)
         if improved:
             result.best_dev_loss, result.best_step = loss, step
             best_state = {k: v.detach().to("cpu", copy=True) for k, v in model.state_dict().items()}
             torch.save(
-                {"model_config": model.cfg.to_dict(), "state_dict": best_state, "step": step, "dev_loss": loss, **(extra_checkpoint or {})},
+                {"model_config": model.cfg.to_dict(), "state_dict": best_state, "step": step,
+                 "dev_loss": loss, **(extra_checkpoint or {})},
                 checkpoint_path,
             )
 
@@ -212,8 +222,10 @@ def train(
             budget = min(cfg.max_steps, int(step * cfg.max_minutes * 60 / max(elapsed, 1e-9)))
             warmup = warmup_for(cfg, budget)
             if step == CALIBRATION_STEPS:
-                logger.info("warmup: %d steps (step budget about %d: max_steps %d, or %.3g min at %.2f steps/s)",
-                            warmup, budget, cfg.max_steps, cfg.max_minutes, step / max(elapsed, 1e-9))
+                logger.info("warmup: %d steps (step budget about %d: max_steps %d, "
+                            "or %.3g min at %.2f steps/s)",
+                            warmup, budget, cfg.max_steps, cfg.max_minutes,
+                            step / max(elapsed, 1e-9))
         waited = time.monotonic()
         cpu_batch = next(batches)
         window_wait += time.monotonic() - waited
@@ -258,7 +270,8 @@ def train(
             logger.info(
                 "step %d epoch %d: train loss %.4f (label-smoothed), lr %.2e, %.2f steps/s, "
                 "%.0f tokens/s (source+target), input wait %.0f %%, GPU %s, %.1f min",
-                step, epoch, last_logged, lr, cfg.log_every / seconds, (window_tokens + window_src) / seconds,
+                step, epoch, last_logged, lr, cfg.log_every / seconds,
+                (window_tokens + window_src) / seconds,
                 100 * window_wait / seconds, gpu_utilisation(device), (now - start) / 60,
             )
             window_loss, window_tokens, window_src, window_start, window_wait = 0.0, 0, 0, now, 0.0

@@ -110,7 +110,8 @@ def compare(
     ct2_hyps: list[list[str]] = []
     for src_tokens, ct2_result in zip(batch, ct2_results):
         ids, _, _ = model.greedy(
-            tokenizer.ids(src_tokens), tokenizer.eos_id, tokenizer.eos_id, max_len=max_len, min_len=1
+            tokenizer.ids(src_tokens), tokenizer.eos_id, tokenizer.eos_id, max_len=max_len,
+            min_len=1,
         )
         torch_hyps.append([tokenizer.tokens[i] for i in ids])
         ct2_hyps.append(list(ct2_result.hypotheses[0]))
@@ -173,7 +174,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     p.add_argument("--dev", type=Path, required=True, help="PREFIX of PREFIX.ko/PREFIX.en")
     p.add_argument("--sentences", type=int, default=8)
     p.add_argument("--compute-type", default="float32")
-    p.add_argument("--threads", type=int, default=0, help="CPU threads for torch and CTranslate2 (0: their defaults)")
+    p.add_argument("--threads", type=int, default=0,
+                   help="CPU threads for torch and CTranslate2 (0: their defaults)")
     args = p.parse_args(argv)
     previous_threads = torch.get_num_threads()
     if args.threads:
@@ -184,12 +186,14 @@ def main(argv: Sequence[str] | None = None) -> int:
         model.load_state_dict(checkpoint["state_dict"])
         tokenizer = Tokenizer.load(args.export_dir / "source.spm", args.export_dir / "target.spm")
         src, _ = read_pairs(args.dev)
-        sources = [tokenizer.source_pieces(s) + ["</s>"] for s in src[: args.sentences] if s.strip()]
+        sources = [tokenizer.source_pieces(s) + ["</s>"]
+                   for s in src[: args.sentences] if s.strip()]
         report = compare(model, tokenizer, args.export_dir, sources, compute_type=args.compute_type,
                          threads=args.threads)
         require_agreement(report, args.export_dir)
     except (ExportMismatchError, OSError, ValueError, RuntimeError, KeyError) as exc:
-        print(f"error: {str(exc).splitlines()[0] if str(exc) else type(exc).__name__}", file=sys.stderr)
+        print(f"error: {str(exc).splitlines()[0] if str(exc) else type(exc).__name__}",
+              file=sys.stderr)
         return 1
     finally:
         torch.set_num_threads(previous_threads)

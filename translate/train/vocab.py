@@ -12,10 +12,10 @@ from __future__ import annotations
 
 import logging
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from itertools import chain
 from pathlib import Path
-from typing import Sequence
 
 import numpy as np
 import sentencepiece as spm
@@ -56,8 +56,9 @@ def train_sentencepiece(
         needed = re.search(r"smaller than required_chars\. \d+ vs (\d+)", str(exc))
         if needed:
             raise ValueError(
-                f"{option} {vocab_size} is too small: the corpus needs {needed.group(1)} pieces for "
-                f"its characters and special tokens alone (character coverage {character_coverage}); "
+                f"{option} {vocab_size} is too small: the corpus needs {needed.group(1)} "
+                f"pieces for its characters and special tokens alone "
+                f"(character coverage {character_coverage}); "
                 f"use several times that"
             ) from None
         raise ValueError(f"SentencePiece training failed: {str(exc).splitlines()[0]}") from None
@@ -127,7 +128,7 @@ class Tokenizer:
         self.sep_id = self.index[SEP]
 
     @classmethod
-    def load(cls, source_model: Path, target_model: Path) -> "Tokenizer":
+    def load(cls, source_model: Path, target_model: Path) -> Tokenizer:
         """Load both models and build the shared vocabulary from them."""
         return cls(
             source=spm.SentencePieceProcessor(model_file=str(source_model)),
@@ -152,7 +153,8 @@ class Tokenizer:
         lengths = np.fromiter(map(len, rows), dtype=np.int64, count=len(rows))
         flat = np.fromiter(chain.from_iterable(rows), dtype=np.int32, count=int(lengths.sum()))
         table = np.array(
-            [self.index.get(processor.id_to_piece(i), self.unk_id) for i in range(processor.get_piece_size())],
+            [self.index.get(processor.id_to_piece(i), self.unk_id)
+             for i in range(processor.get_piece_size())],
             dtype=np.int32,
         )
         return table[flat], lengths
