@@ -6,11 +6,14 @@ into the translation:
 1. ``hint``    — models trained with ``<sep>`` term hints get the targets appended to the source.
 2. ``rerank``  — decode ``num_hypotheses`` alternatives and keep the one meeting most terms
                  (forbidden renderings blocked with ``suppress_sequences`` throughout).
-3. ``prefix``  — for a term still missing, find from the attention where its rendering starts
-                 and decode again from ``target_prefix`` = hypothesis up to there + the term.
+3. ``prefix``  — for a term still missing, find where its rendering goes (a garbled attempt,
+                 the attention) and decode again from ``target_prefix`` = hypothesis up to
+                 there + the term.
 
 Step 3 guarantees the term (it is in the prefix); steps 1–2 make that rarely necessary and the
-sentence more fluent. String replacement after the fact is never used.
+sentence more fluent. Every choice between hypotheses puts terms first, then the rest of the
+sentence (segment QA: nothing lost, nothing looping), then the model's score, so a term is never
+bought with half the sentence. String replacement after the fact is never used.
 """
 from __future__ import annotations
 
@@ -152,8 +155,10 @@ def _best(engine: Engine, job: Job, result) -> tuple[int, Candidate]:
         return candidate(engine, job, result.hypotheses[k],
                          result.attention[k] if result.attention else None, job.draft)
 
+    if not job.active:  # nothing to choose by: the model's best, as the bare model has it
+        return 0, Candidate(result.hypotheses[0], None, job.draft, 0, 0)
     cands = [cand(0)]
-    if job.active and cands[0].key[:2] != (0, 0):
+    if cands[0].key[:2] != (0, 0):
         cands += [cand(k) for k in range(1, len(result.hypotheses))]
     best = choose(cands)
     return best, cands[best]
