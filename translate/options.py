@@ -53,7 +53,7 @@ class DecodeOptions:
         defaults = cls()
         for name, (flag, text) in _FLAGS.items():
             value = getattr(defaults, name)
-            parser.add_argument(flag, dest=name, type=type(value), default=value,
+            parser.add_argument(flag, dest=name, type=type(value), default=value, metavar="N",
                                 help=f"{text} (default {value})")
         parser.add_argument("--strategies", default=",".join(defaults.strategies),
                             help="enforcement steps, comma-separated "
