@@ -182,10 +182,12 @@ def first_pass(engine: Engine, jobs: list[Job], options: DecodeOptions) -> None:
         best, chosen = _best(engine, job, result)
         _keep(job, chosen)
         reranked[id(job)] = best > 0
-    copied = [job for job in jobs if job.hints and _copied_terms(job, job.text)]
+    twice_by_job = {id(job): twice for job in jobs
+                    if job.hints and (twice := _copied_terms(job, job.text))}
+    copied = [job for job in jobs if id(job) in twice_by_job]
     saved = [(job.hints, job.hint_targets) for job in copied]
     for job in copied:
-        twice = _copied_terms(job, job.text)
+        twice = twice_by_job[id(job)]
         job.hints = [h for h, t in zip(job.hints, job.hint_targets) if t not in twice]
         job.hint_targets = [t for t in job.hint_targets if t not in twice]
     for job, (hints, targets), result in zip(copied, saved,
@@ -341,10 +343,12 @@ def prefix_repair(engine: Engine, jobs: list[Job], options: DecodeOptions) -> No
                   alternatives=False)
         _continue(engine, [t for job, _ in harder for t in places[id(job)][1:]], options,
                   found, alternatives=True)
+        # a continuation glued onto the term ("HVACurity") only if nothing else
+        chosen_from = {id(job): [c[:3] for c in found[id(job)] if c[3]]
+                       or [c[:3] for c in found[id(job)]] for job, _ in pending}
+        _score(engine, [(job, chosen_from[id(job)]) for job, _ in pending], options)
         for job, _ in pending:
-            # a continuation glued onto the term ("HVACurity") only if nothing else
-            cands = [c[:3] for c in found[id(job)] if c[3]] or [c[:3] for c in found[id(job)]]
-            _score(engine, job, cands, options)
+            cands = chosen_from[id(job)]
             chosen, index, locked = cands[choose([c for c, _, _ in cands])]
             _keep(job, chosen)
             job.locked = locked
@@ -372,24 +376,26 @@ def _continue(engine: Engine, tries: list[Try], options: DecodeOptions, found: F
                                    len(prefix), starts_word(pieces, len(prefix))))
 
 
-def _score(engine: Engine, job: Job, cands: list[tuple[Candidate, int, int]],
+def _score(engine: Engine, groups: list[tuple[Job, list[tuple[Candidate, int, int]]]],
            options: DecodeOptions) -> None:
-    """Model scores for the candidates that tie on terms and flaws (the rest cannot win).
+    """Model scores for the candidates that tie on terms and flaws (the rest cannot win),
+    for all sentences of the round in one ``score_batch`` call.
 
     Scored against the source without hints: the question is how likely the sentence is
     as a translation, not how faithfully it copies a hint.
     """
-    if len(cands) < 2:
-        return
-    top = min(c.key[:2] for c, _, _ in cands)
-    tied = [c for c, _, _ in cands if c.key[:2] == top]
-    if len(tied) < 2:
-        return
-    source = engine.source_tokens(job.pieces)
-    scores = engine.score_batch([source] * len(tied), [c.pieces for c in tied],
-                                options.max_batch_size)
-    for c, score in zip(tied, scores):
-        c.score = score
+    todo: list[tuple[Candidate, list[str]]] = []
+    for job, cands in groups:
+        top = min((c.key[:2] for c, _, _ in cands), default=None)
+        tied = [c for c, _, _ in cands if c.key[:2] == top]
+        if len(tied) > 1:
+            source = engine.source_tokens(job.pieces)
+            todo += [(c, source) for c in tied]
+    if todo:
+        scores = engine.score_batch([s for _, s in todo], [c.pieces for c, _ in todo],
+                                    options.max_batch_size)
+        for (c, _), score in zip(todo, scores):
+            c.score = score
 
 
 def polish(job: Job) -> str:

@@ -70,8 +70,9 @@ class CorpusSettings:
 
 
 def _model_files(model: ModelFiles) -> list[Path]:
-    return sorted(p for p in {model.ct2_dir, model.source_spm.parent, model.target_spm.parent}
-                  for p in p.rglob("*") if p.is_file())
+    """Every file of the model, once (an Argos package's tokenizer folder holds the model)."""
+    folders = {model.ct2_dir, model.source_spm.parent, model.target_spm.parent}
+    return sorted({f for folder in folders for f in folder.rglob("*") if f.is_file()})
 
 
 def _digest(files: list[Path]) -> str:
