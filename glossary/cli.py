@@ -8,7 +8,7 @@ input (one line ``file:line: message`` on stderr).  Every command takes ``--json
 Extension hook: ``main(argv, extra=[register, …])``.  Each ``register(subparsers, common)``
 adds its own subcommand with ``subparsers.add_parser(name, parents=[common])`` and sets
 ``run=function(args) -> int`` as a default.  The terminology layer knows no engine, so
-``glossary test`` (which needs one) is registered by ``translate.glossary_cli:main``, the
+``glossary test`` (which needs one) is registered by ``koen.glossary_cli:main``, the
 function the installed ``glossary`` script points at.
 """
 from __future__ import annotations

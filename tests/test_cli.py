@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from defusedxml import ElementTree as ET
 
-from translate.cli import main
+from koen.cli import main
 
 REPO = Path(__file__).resolve().parents[1]
 SAMPLE = REPO / "resources" / "samples" / "lg-ai-strategy.ko.txt"
@@ -216,7 +216,7 @@ def test_list_models(run, tiny_model):
 def test_console_script_smoke(tiny_model, tmp_path):
     out = tmp_path / "out.xlf"
     proc = subprocess.run(
-        [sys.executable, "-m", "translate.cli", str(SAMPLE), "-g", str(GLOSSARY),
+        [sys.executable, "-m", "koen.cli", str(SAMPLE), "-g", str(GLOSSARY),
          "--model", str(tiny_model), "-o", str(out), "--beam", "1"],
         capture_output=True, text=True, env={**os.environ, "PYTHONPATH": str(REPO)})
     assert proc.returncode == 0, proc.stderr

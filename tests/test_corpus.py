@@ -133,7 +133,7 @@ def test_resume_after_worker_failure_is_byte_identical(corpus, tiny_model, refer
 
 def test_resume_after_ctrl_c_in_a_subprocess(corpus, tiny_model, reference, tmp_path):
     out = tmp_path / "out"
-    argv = [sys.executable, "-m", "translate.cli", "corpus", str(corpus), "-o", str(out),
+    argv = [sys.executable, "-m", "koen.cli", "corpus", str(corpus), "-o", str(out),
             "--model", str(tiny_model), "-g", str(GLOSSARY), "--shard-size", "25",
             "--workers", "1", "--format", "tmx,tsv,xliff", "--beam", "2", "--hypotheses", "2",
             "--no-progress"]
@@ -204,7 +204,7 @@ def test_bad_options_and_missing_ray(tmp_path, capsys, monkeypatch):
 
 
 def test_toolkit_imports_without_ray():
-    code = ("import sys; sys.modules['ray'] = None; import translate.corpus, translate.cli, "
+    code = ("import sys; sys.modules['ray'] = None; import translate.corpus, koen.cli, "
             "translate.pipeline; assert translate.corpus.RayMissing")
     subprocess.run([sys.executable, "-c", code], cwd=REPO, check=True)
 

@@ -19,7 +19,7 @@ from tinyfamilies import CHAT, FAMILIES, NEEDS_TOKENIZERS, build_family_model
 from bitext.formats import FORMATS, write_segments
 from glossary import Glossary, Term, TermStatus
 from translate import Engine, ModelError, Translator, open_model
-from translate.cli import main
+from koen.cli import main
 from translate.families import GLOSSARY_PROMPT
 
 HAS_TOKENIZERS = importlib.util.find_spec("tokenizers") is not None

@@ -16,7 +16,7 @@ import pytest
 from glossary.cli import main as glossary_main
 from glossary.fmt import format_text
 from glossary.lint import CODES, lint_paths
-from translate.glossary_cli import main
+from koen.glossary_cli import main
 
 ROOT = Path(__file__).resolve().parents[1]
 CURATED = ROOT / "resources" / "glossary"
@@ -394,12 +394,12 @@ def test_glossary_never_imports_translate():
 def test_console_entry_point_smoke(tmp_path):
     """One real process: the module the installed script runs, end to end."""
     out = tmp_path / "g.tbx"
-    done = subprocess.run([sys.executable, "-m", "translate.glossary_cli", "export",
+    done = subprocess.run([sys.executable, "-m", "koen.glossary_cli", "export",
                            str(CURATED), "--to", "tbx", "-o", str(out)],
                           cwd=ROOT, capture_output=True, text=True)
     assert done.returncode == 0, done.stderr
     assert out.read_text(encoding="utf-8").count("<conceptEntry") == 17
-    done = subprocess.run([sys.executable, "-m", "translate.glossary_cli", "lint",
+    done = subprocess.run([sys.executable, "-m", "koen.glossary_cli", "lint",
                            str(LINT / "g002-duplicate.yaml")], cwd=ROOT, capture_output=True,
                           text=True)
     assert done.returncode == 1 and ": G002: " in done.stdout
@@ -407,7 +407,7 @@ def test_console_entry_point_smoke(tmp_path):
 
 def test_glossary_lint_through_the_installed_script_does_not_load_the_engine():
     """The script's module registers ``glossary test`` but must not import CTranslate2."""
-    code = ("import sys; from translate.glossary_cli import main; "
+    code = ("import sys; from koen.glossary_cli import main; "
             f"code = main(['lint', {str(CURATED)!r}]); "
             "sys.exit(10 if 'ctranslate2' in sys.modules else code)")
     assert subprocess.run([sys.executable, "-c", code], cwd=ROOT,

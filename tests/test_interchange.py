@@ -11,7 +11,7 @@ import pytest
 from glossary import load_glossary
 from glossary.fmt import format_text
 from glossary.interchange import export_glossary, import_glossary
-from translate.glossary_cli import main
+from koen.glossary_cli import main
 
 ROOT = Path(__file__).resolve().parents[1]
 CURATED = ROOT / "resources" / "glossary"

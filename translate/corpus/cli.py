@@ -1,4 +1,4 @@
-"""``translate corpus``: many files, many workers, one resumable run (``translate.cli`` calls
+"""``translate corpus``: many files, many workers, one resumable run (``koen.cli`` calls
 :func:`main` with the arguments after ``corpus``).
 
 Exit codes: 0 done (failed segments are listed in ``OUTDIR/failures.txt`` and do not change
