@@ -18,8 +18,8 @@ from tinyfamilies import CHAT, FAMILIES, NEEDS_TOKENIZERS, build_family_model
 
 from bitext.formats import FORMATS, write_segments
 from glossary import Glossary, Term, TermStatus
-from translate import Engine, ModelError, Translator, open_model
 from koen.cli import main
+from translate import Engine, ModelError, Translator, open_model
 from translate.families import GLOSSARY_PROMPT
 
 HAS_TOKENIZERS = importlib.util.find_spec("tokenizers") is not None
