@@ -39,6 +39,7 @@ the candidates the particle rule cannot decide (see :mod:`glossary.match`).
 from __future__ import annotations
 
 import re
+import warnings
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
@@ -77,7 +78,11 @@ def kiwi() -> Any:
     # The typo-correction dictionary is for user-typed text with misspellings; without it
     # Kiwi loads faster and analyses 1,000 news-dev sentences identically (checked with
     # kiwipiepy 0.24.1). The multi-word dictionary stays: it changes how names are split.
-    return Kiwi(load_typo_dict=False)
+    # num_workers=0: one thread, no pool to start (only batch and async calls use a pool);
+    # kiwipiepy warns that 0 meant "all cores" before 0.21, which is not what we ask.
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", DeprecationWarning)
+        return Kiwi(num_workers=0, load_typo_dict=False)
 
 
 def analyse(text: str, offset: int = 0) -> list[Morpheme]:
