@@ -7,7 +7,10 @@ from __future__ import annotations
 
 from dataclasses import asdict, dataclass
 
-CODES = ("omission", "number", "untranslated", "latin-missing", "repetition", "punctuation")
+CODES = ("omission", "number", "untranslated", "latin-missing", "repetition", "punctuation",
+         "untranslated-target")
+# ``untranslated-target``: a bilingual file says this target is still to be translated (an
+# empty XLIFF target in state new, memoQ NotStarted): counted apart, never an omission.
 SEVERITIES = ("error", "warning")
 SIDES = ("source", "target")
 
@@ -45,3 +48,10 @@ class QAIssue:
     def sort_key(self) -> tuple:
         """Reading order: by position in the target, then the source, then code."""
         return (self.side != "target", self.start, self.end, CODES.index(self.code), self.message)
+
+
+def untranslated_target(target: str) -> QAIssue:
+    """The finding for a target its file marks as still to be translated (a warning: the
+    translator has not got there yet, nothing was left out)."""
+    return QAIssue("untranslated-target", "warning", "target", 0, len(target),
+                   "the file marks this target as not translated yet")
