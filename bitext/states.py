@@ -149,7 +149,8 @@ def classify(source: str, target: str | None, signals: Signals, *, source_lang: 
     if most[1] is Progress.FINAL:
         return Verdict(Disposition.KEEP, most[0])
     if not has_source_text(source, source_lang):
-        return Verdict(Disposition.SKIP, f"no {source_lang} text")
+        korean = source_lang.lower().split("-")[0] == "ko"
+        return Verdict(Disposition.SKIP, "no Korean" if korean else f"no {source_lang} text")
     empty = target is None or not target.strip() or target.strip() == source.strip()
     if overwrite or (empty and most[1] is Progress.OPEN):
         return Verdict(Disposition.FILL, "untranslated" if empty else "overwrite")
