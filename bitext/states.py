@@ -13,7 +13,7 @@ the most advanced one wins: a segment one tool calls final is never re-translate
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass
 from enum import Enum, IntEnum
 

@@ -29,6 +29,7 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from itertools import count
 
@@ -128,7 +129,7 @@ def _translatable(node: Node) -> bool:
     return all(n.get("translate") != "no" for n in (node, *node.ancestors()))
 
 
-def _units_v1(file: Node, doc: XliffDocument):  # type: ignore[no-untyped-def]
+def _units_v1(file: Node, doc: XliffDocument) -> Iterator[tuple[_Slot, str, Signals]]:
     for tu in file.iter("trans-unit"):
         source, seg_source, target = tu.find("source"), tu.find("seg-source"), tu.find("target")
         if source is None:
@@ -160,7 +161,7 @@ def _units_v1(file: Node, doc: XliffDocument):  # type: ignore[no-untyped-def]
                    f"{unit_id}:{mid}", signals)
 
 
-def _units_v2(file: Node):  # type: ignore[no-untyped-def]
+def _units_v2(file: Node) -> Iterator[tuple[_Slot, str, Signals]]:
     for unit in file.iter("unit"):
         translate = _translatable(unit)
         for segment in unit.children():
@@ -330,10 +331,9 @@ class _Writer:
 
     def _notes(self, units: list[Unit]) -> list[tuple[str, str]]:
         """(category, text) of every term and QA finding of these units."""
-        several = len(units) > 1
         notes = []
-        for unit in units:
-            where = f"{unit.id.rsplit(':', 1)[-1]}: " if several else ""
+        for unit in units:        # a segment's id ("unit:segment") says which one it is about
+            where = f"{unit.id.rsplit(':', 1)[-1]}: " if ":" in unit.id else ""
             for seg in unit.segments:
                 notes += [("terminology", where + term_summary(r)) for r in seg.terms]
                 notes += [("qa", where + qa_message(q)) for q in seg.qa]
