@@ -20,7 +20,7 @@ from copyengine import identity_round_trip
 
 from bitext.errors import InputError
 from documents.formats import po
-from documents.model import DocumentOptions, UnitState
+from documents.model import DocumentOptions
 
 FIXTURES = Path(__file__).parent / "fixtures" / "po"
 ENGLISH = "nplurals=2; plural=(n != 1);"

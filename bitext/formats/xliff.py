@@ -30,7 +30,7 @@ from bitext.states import NOT_SEGMENTS, SDL_NS, Signals, classify, xliff1_signal
 from bitext.xmlio import XML_SPACE, inline_text, is_lang, local_name, serialize, sub
 
 NAME = "xliff"
-EXTENSIONS = (".xlf", ".xliff")
+EXTENSIONS = (".xlf", ".xliff", ".sdlxliff", ".mqxliff")   # written as .xlf
 XLIFF_NS = "urn:oasis:names:tc:xliff:document:2.0"
 XLIFF1_NS = "urn:oasis:names:tc:xliff:document:1.2"
 GLS_NS = "urn:oasis:names:tc:xliff:glossary:2.0"
@@ -114,10 +114,12 @@ def read(root: ET.Element, lines: dict[ET.Element, int], name: str, source_lang:
                                source_lang=source_lang)
             if verdict.reason in NOT_SEGMENTS:
                 continue
+            # no Korean (``OLED TV``) and no target: untranslated too, not an omission
+            untranslated = verdict.untranslated or not target.strip()
             if swap:
                 source, target = target, source
             pairs.append(BilingualPair(source, target, lines.get(elem), doc,
-                                       untranslated=verdict.untranslated and not swap))
+                                       untranslated=untranslated and not swap))
     return pairs
 
 
