@@ -269,3 +269,18 @@ def test_deep_nesting_and_odd_code_points():
     out2 = copy_targets(doc2)
     assert b'<target>\xea\xb0\x80<cp hex="FFFFFFFFFFFFFFFFFFFF"/><cp hex="D800"/><cp hex="0"/>' \
         b"</target>" in out2
+
+
+def test_protected_marks_are_kept_whole():
+    data = (b'<xliff xmlns="urn:oasis:names:tc:xliff:document:2.0" version="2.0" srcLang="ko">'
+            b'<file id="f"><unit id="u"><segment><source>\xea\xb0\x80 <mrk id="m" '
+            b'translate="no">LG \xec\xa0\x84\xec\x9e\x90</mrk> \xeb\x82\x98</source>'
+            b"</segment></unit></file></xliff>")
+    doc = xliff.read(data, "p.xlf", DocumentOptions())
+    codes = [p for p in doc.units[0].source if not isinstance(p, str)]
+    assert [(c.kind.value, c.data) for c in codes] == [
+        ("isolated", '<mrk id="m" translate="no">LG 전자</mrk>')]
+    v1 = GOOD.replace(b"<x id='2' ctype='lb'/>",
+                      "<mrk mtype='protected'>웹OS</mrk>".encode())
+    t1 = xliff.read(v1, "p.xlf", DocumentOptions()).units[0]
+    assert "웹OS" not in "".join(p for p in t1.source if isinstance(p, str))

@@ -4,7 +4,8 @@ pre-translation written back into the file the CAT tool gave, and nothing else c
 Units are the translatable segments: a ``<trans-unit>``, or each ``<mrk mtype="seg">`` of its
 ``<seg-source>`` (Trados, Okapi), or each XLIFF 2 ``<segment>``. Inline elements become
 :class:`~documents.model.Code`s whose data is their original XML, written back as it was:
-``<g>``, ``<mrk>``, ``<pc>`` are pairs (their text is translated); ``<bpt>/<ept>``,
+``<g>``, ``<mrk>``, ``<pc>`` are pairs (their text is translated; a ``<mrk translate="no">``
+or ``mtype="protected"`` is one code, its text kept); ``<bpt>/<ept>``,
 ``<bx/>/<ex/>``, ``<sc/>/<ec/>``, ``<sm/>/<em/>`` pair by ``rid``/``id``/``startRef`` where
 they nest (else each is a lone code); ``<x/>``, ``<ph>``, ``<it>``, ``<cp/>``, comments and
 anything unknown are lone codes.
@@ -225,6 +226,10 @@ def content_of(node: Node, spans: SpanDocument) -> Content:
             out.append(item)
         elif isinstance(item, Raw):
             out.append([CodeKind.ISOLATED, spans.raw(item.start, item.end), str(next(ids))])
+        elif item.local == "mrk" and (item.get("translate") == "no" or
+                                      item.get("mtype") == "protected"):
+            # text the file says must not be translated: one opaque code, kept as it is
+            out.append([CodeKind.ISOLATED, spans.outer(item), str(next(ids))])
         elif item.local in PAIRED and not item.empty and item.get("mtype") != "seg":
             code = [CodeKind.OPEN, spans.start_tag(item), str(next(ids))]
             out.append(code)
