@@ -284,3 +284,20 @@ def test_protected_marks_are_kept_whole():
                       "<mrk mtype='protected'>웹OS</mrk>".encode())
     t1 = xliff.read(v1, "p.xlf", DocumentOptions()).units[0]
     assert "웹OS" not in "".join(p for p in t1.source if isinstance(p, str))
+
+
+@pytest.mark.parametrize(("name", "langs", "expected", "version"), REAL,
+                         ids=[r[0] for r in REAL])
+def test_real_files_engine_round_trip_filling_every_unit(name, langs, expected, version,
+                                                         monkeypatch):
+    """The layer fills only Korean; told that every text counts, it fills each unit of these
+    English files through masking, sentence splitting and code placement with the copy
+    engine, and the file must still change only in what pre-translation adds."""
+    import documents.translate_doc as layer
+    monkeypatch.setattr(layer, "has_korean", lambda text: bool(text.strip()))
+    data = (FIXTURES / name).read_bytes()
+    options = DocumentOptions(source_lang=langs[0], target_lang=langs[1])
+    result = identity_round_trip(data, name, options=options)
+    assert result.counts["filled"] == expected[0]
+    check_identity(data, result.data, name, options, version,
+                   filled_ids(result.document))  # type: ignore[arg-type]
