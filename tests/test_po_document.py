@@ -150,3 +150,22 @@ def test_truncated_real_po_is_one_line():
     with pytest.raises(InputError, match="unterminated string") as e:
         po.read(cut, "press-ko.po", DocumentOptions())
     assert e.value.line == 38
+
+
+def test_real_po_engine_round_trip_en_to_ko(monkeypatch, tmp_path):
+    """Solanum's ko.po through the whole layer with the copy engine, every msgid counted as
+    text (the layer fills only Korean otherwise), overwriting the Korean: each msgstr becomes
+    its msgid, everything else stays, and msgfmt accepts it (one plural form, as ko says)."""
+    import documents.translate_doc as layer
+    monkeypatch.setattr(layer, "has_korean", lambda text: bool(text.strip()))
+    data = (FIXTURES / "solanum-ko.po").read_bytes()
+    result = identity_round_trip(data, "ko.po", options=DocumentOptions(
+        source_lang="en", target_lang="ko", overwrite=True))
+    assert result.counts["filled"] == 41
+    assert outside_msgstr(result.data) == outside_msgstr(data)
+    assert entries(result.data) == entries(data)
+    parsed = polib.pofile(result.data.decode("utf-8"), encoding="utf-8")
+    assert parsed.metadata["Plural-Forms"] == "nplurals=1; plural=0;"
+    assert all(e.msgstr == e.msgid for e in parsed if not e.msgid_plural and not e.obsolete)
+    assert parsed.find("Lap {}").msgstr_plural == {0: "Lap {}"}
+    msgfmt_check(result.data, tmp_path)

@@ -12,6 +12,8 @@ from pathlib import Path
 
 import pytest
 from copyengine import identity_round_trip
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from xmlschemas import xliff_errors
 
 from bitext.errors import InputError
@@ -301,3 +303,47 @@ def test_real_files_engine_round_trip_filling_every_unit(name, langs, expected, 
     assert result.counts["filled"] == expected[0]
     check_identity(data, result.data, name, options, version,
                    filled_ids(result.document))  # type: ignore[arg-type]
+
+
+_XML_CHARS = st.text(st.one_of(
+    st.characters(blacklist_categories=("Cs", "Cc"), blacklist_characters="\ufffe\uffff"),
+    st.sampled_from("\t\n\r&<>\"']]>가나"),
+), min_size=1, max_size=30)
+
+
+@settings(max_examples=80, deadline=None)
+@given(parts=st.lists(st.one_of(_XML_CHARS, st.sampled_from(["<x id='1'/>", "<g id='2'>",
+                                                               "</g>"])), max_size=8),
+       v2=st.booleans())
+def test_any_text_survives_the_splice(parts, v2):
+    """Whatever characters a source holds (escaped as XML needs), its copy written into the
+    target reads back as the same text and codes."""
+    from xml.sax.saxutils import escape
+    body, depth = "가", 0
+    for part in parts:
+        if part == "</g>":
+            if depth:
+                body, depth = body + part, depth - 1
+        elif part.startswith("<"):
+            body += part
+            depth += part == "<g id='2'>"
+        else:
+            body += escape(part).replace("\r", "&#13;")
+    body += "</g>" * depth
+    if v2:
+        body = body.replace("<x id='1'/>", "<ph id='1'/>").replace("<g id='2'>", "<pc id='2'>") \
+            .replace("</g>", "</pc>")
+        data = ('<xliff xmlns="urn:oasis:names:tc:xliff:document:2.0" version="2.0" '
+                f'srcLang="ko"><file id="f"><unit id="u"><segment><source>{body}</source>'
+                "</segment></unit></file></xliff>")
+    else:
+        data = ("<xliff version='1.2'><file source-language='ko'><body><trans-unit id='1'>"
+                f"<source>{body}</source></trans-unit></body></file></xliff>")
+    doc = xliff.read(data.encode(), "p.xlf", DocumentOptions())
+    unit = doc.units[0]
+    assert unit.state is UnitState.FILL
+    out = copy_targets(doc)
+    again = xliff.read(out, "p.xlf", DocumentOptions())
+    target = xliff.content_of(again.units[0].handle.target, again.spans)
+    strip = lambda c: "".join(p if isinstance(p, str) else p.data for p in c)  # noqa: E731
+    assert strip(target) == unit.handle.lead + strip(unit.source) + unit.handle.trail
