@@ -23,8 +23,10 @@ from documents.model import Code, CodeKind, Content
 
 MAX_ICU_DEPTH = 8
 
-_URL = r"(?:https?|ftp)://[A-Za-z0-9\-._~:/?#\[\]@!$&'()*+,;=%]+|www\.[A-Za-z0-9\-]+\.[A-Za-z0-9\-._~:/?#\[\]@!$&'()*+,;=%]+"
-_EMAIL = r"(?<![A-Za-z0-9._%+\-])[A-Za-z0-9._%+\-]+@[A-Za-z0-9\-]+(?:\.[A-Za-z0-9\-]+)*\.[A-Za-z]{2,}"
+_URL_CHARS = r"[A-Za-z0-9\-._~:/?#\[\]@!$&'()*+,;=%]"
+_URL = rf"(?:https?|ftp)://{_URL_CHARS}+|www\.[A-Za-z0-9\-]+\.{_URL_CHARS}+"
+_EMAIL = (r"(?<![A-Za-z0-9._%+\-])[A-Za-z0-9._%+\-]+"        # the look-behind keeps it linear
+          r"@[A-Za-z0-9\-]+(?:\.[A-Za-z0-9\-]+)*\.[A-Za-z]{2,}")
 _PATH = (r"(?<![\w/])(?:~|\.{1,2})?/(?:[A-Za-z0-9_.\-]+/)*[A-Za-z0-9_.\-]+/?"       # /usr/bin
          r"|\b[A-Za-z]:\\(?:[\w.\-]+\\)*[\w.\-]*"                                  # C:\x\y
          r"|(?<![\w/.\-])[A-Za-z0-9_\-]+(?:/[A-Za-z0-9_.\-]+)*/[A-Za-z0-9_\-]+\.[A-Za-z0-9]{1,6}\b")

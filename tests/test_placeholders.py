@@ -64,7 +64,8 @@ def test_icu_plural_masks_syntax_and_keeps_branch_text():
 
 
 def test_nested_icu_and_select():
-    text = "{g, select, female {{n, plural, one {그녀의 # 파일} other {그녀의 # 파일들}}} other {그}}"
+    text = ("{g, select, female {{n, plural, one {그녀의 # 파일} other {그녀의 # 파일들}}} "
+            "other {그}}")
     masked = mask_text(text)
     assert [p for p in masked.content if isinstance(p, str)] == [
         "그녀의 ", " 파일", "그녀의 ", " 파일들", "그"]
