@@ -125,9 +125,12 @@ class _Scan:
             found = m.group()
             if kind == "url":
                 found = _trim_url(found)
+            end = at + len(found)
+            if kind in ("brace", "dbrace", "dollar", "printf"):
+                at, end = _glued(text, start, at, end)
             _add(parts, text[start:at])
-            parts.append(self.code(found))
-            start = i = at + len(found)
+            parts.append(self.code(text[at:end]))
+            start = i = end
 
     def icu(self, at: int, depth: int) -> tuple[list, int] | None:
         """The parts of an ICU plural/select starting at ``at``, and where it ends; None if
@@ -158,6 +161,23 @@ class _Scan:
             return None
         parts.append(self.code(text[syntax_from:rest.end()], hard=True))
         return parts, rest.end()
+
+
+_GLUE = re.compile(r"[A-Za-z0-9_\-.]")
+
+
+def _glued(text: str, floor: int, at: int, end: int) -> tuple[int, int]:
+    """Widen a placeholder over the Latin letters, digits and ``._-`` glued to it
+    (``v{version}``, ``%s.txt``, ``{n}px``): one token to keep, not a word for the model to
+    translate apart from it. A final ``.`` stays outside (it ends the sentence)."""
+    while at > floor and _GLUE.match(text[at - 1]):
+        at -= 1
+    while end < len(text) and _GLUE.match(text[end]):
+        end += 1
+    while end > at and text[end - 1] == "." and (end == len(text) or text[end].isspace()
+                                                 or not _GLUE.match(text[end])):
+        end -= 1
+    return at, end
 
 
 def _add(parts: list, text: str) -> None:

@@ -166,3 +166,47 @@ def test_balance_lines(text, lines, max_chars, want):
     from documents.wrap import balance
 
     assert balance(text, lines, max_chars) == want
+
+
+class FixedEnglish:
+    """Returns the English given for each Korean sentence (no model: proportional)."""
+
+    engine = None
+
+    def __init__(self, english: dict[str, str]):
+        self.english = english
+
+    def translate_segments(self, segments: Iterable[Segment]) -> Iterator[AlignedSegment]:
+        for s in segments:
+            yield AlignedSegment(s.index, s.source, self.english[s.source], [], s.doc,
+                                 s.paragraph, s.line)
+
+
+def test_isolated_codes_of_one_html_element_stay_in_order():
+    """Okapi and Trados write inline HTML as <ph>&lt;a href&gt;</ph> … <ph>&lt;/a&gt;</ph>:
+    two isolated codes that must not swap in the English, and wrap words."""
+    a = Code("4", CodeKind.ISOLATED, "<ph id='4'>&lt;a href=\"https://www.lg.com\"&gt;</ph>")
+    z = Code("5", CodeKind.ISOLATED, "<ph id='5'>&lt;/a&gt;</ph>")
+    unit = Unit("1", ("자세한 내용은 ", a, "홈페이지", z, "에서 확인할 수 있다."))
+    english = {"자세한 내용은 홈페이지에서 확인할 수 있다.":
+               "More information can be checked on the home page."}
+    translate_document(FixedEnglish(english), MemoryDocument("m", [unit]),
+                       aligner="proportional")
+    target = unit.target or ()
+    order = [p.id for p in target if isinstance(p, Code)]
+    assert order == ["4", "5"]
+    inner = target[target.index(a) + 1]
+    assert isinstance(inner, str) and inner.strip() and target.index(z) > target.index(a) + 1
+
+
+def test_placeholders_glued_to_korean_become_words_in_english():
+    unit = Unit("1", ("{name}님, 파일 {count}개를 v{version}에서 %s.txt로 저장했다.",))
+    english = {"님, 파일 개를 에서 로 저장했다.":
+               "Nim, saved files to in."}
+    translate_document(FixedEnglish(english), MemoryDocument("m", [unit]),
+                       aligner="proportional")
+    (text,) = unit.target or ("",)
+    assert isinstance(text, str)
+    for placeholder in ("{name}", "{count}", "v{version}", "%s.txt"):
+        assert text.count(placeholder) == 1, text
+    assert "{name} Nim" in text and "v{version}" in text and "%s.txt" in text

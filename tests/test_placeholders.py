@@ -47,6 +47,7 @@ def test_existing_codes_are_kept_and_ids_never_collide(pieces):
     ("/etc/koen/config.yaml 파일", ["/etc/koen/config.yaml"]),
     ("docs/readme.md 와 TCP/IP 및/또는 3/4", ["docs/readme.md"]),
     ("C:\\Program Files 말고 C:\\koen\\bin", ["C:\\Program", "C:\\koen\\bin"]),
+    ("v{version}에서 %s.txt로, {n}px. {name}.", ["v{version}", "%s.txt", "{n}px", "{name}"]),
 ])
 def test_what_is_a_placeholder(text, found):
     masked = mask_text(text)
