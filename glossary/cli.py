@@ -109,7 +109,7 @@ def run_check(args: argparse.Namespace) -> int:
     reviewer, while a missed term is a broken contract."""
     from bitext.formats import read_bilingual
     from bitext.gate import TERM_CODES, describe, failing, parse_fail_on
-    from bitext.qa import check_pair
+    from bitext.qa import check_pair, untranslated_target
     from bitext.records import AlignedSegment
     from bitext.report import render_json, render_text, summarise
     from glossary.check import check_segment
@@ -127,9 +127,11 @@ def run_check(args: argparse.Namespace) -> int:
                            target_lang=args.target_lang)
     segments = [
         AlignedSegment(index, pair.source, pair.translation,
+                       [] if pair.untranslated else
                        check_segment(matcher.find(pair.source), pair.translation),
                        doc=pair.doc or str(args.file), line=pair.line,
-                       qa=check_pair(pair.source, pair.translation) if args.qa else [])
+                       qa=([untranslated_target(pair.translation)] if pair.untranslated else
+                           check_pair(pair.source, pair.translation) if args.qa else []))
         for index, pair in enumerate(pairs, start=1)
     ]
     report = summarise(segments)

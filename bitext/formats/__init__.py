@@ -20,7 +20,7 @@ from bitext.files import STDIO, atomic_open, decode, read_bytes
 from bitext.formats import html, jsonl, markdown, tmx, tsv, xliff
 from bitext.formats.common import BilingualPair, Meta
 from bitext.records import AlignedSegment
-from bitext.xmlio import parse_xml
+from bitext.xmlio import decode_xml, parse_xml
 
 __all__ = ["FORMATS", "READ_FORMATS", "BilingualPair", "Format", "Meta", "extension_for",
            "format_for", "format_from_extension", "read_bilingual", "write_segments"]
@@ -119,6 +119,11 @@ def read_bilingual(path: str | os.PathLike, fmt: str | None = None, *,
 
 
 def _sniff(data: bytes) -> str:
+    if data[:2] in (b"\xff\xfe", b"\xfe\xff") or data[:2] in (b"<\x00", b"\x00<"):
+        try:
+            data = decode_xml(data[:8192], "<sniff>").text.encode("utf-8")
+        except InputError:                       # cut inside a character: it is XML anyway
+            return "xliff"
     head = data.lstrip(b"\xef\xbb\xbf \t\r\n")[:1]
     if head == b"{":
         return "jsonl"
