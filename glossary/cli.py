@@ -141,13 +141,22 @@ def run_check(args: argparse.Namespace) -> int:
     return EXIT_PROBLEMS if report.failed or gate else EXIT_OK
 
 
+def _warn(warnings: list[InputError]) -> None:
+    """One ``file:line: warning: message`` line each, on stderr."""
+    for warning in warnings:
+        where = str(warning)[: -len(warning.message)]
+        print(f"{where}warning: {warning.message}", file=sys.stderr)
+
+
 def run_export(args: argparse.Namespace) -> int:
     from glossary.interchange import export_glossary
+    warnings: list[InputError] = []
     count = export_glossary(args.path, args.to, args.output, args.flavor,
-                            args.source_lang, args.target_lang)
+                            args.source_lang, args.target_lang, warnings)
+    _warn(warnings)
     if args.json:
         emit_json({"output": args.output, "format": args.to, "flavor": args.flavor,
-                   "terms": count})
+                   "terms": count, "warnings": [str(w) for w in warnings]})
     elif args.output != "-":
         print(f"wrote {count} terms to {args.output}", file=sys.stderr)
     return EXIT_OK
@@ -155,10 +164,13 @@ def run_export(args: argparse.Namespace) -> int:
 
 def run_import(args: argparse.Namespace) -> int:
     from glossary.interchange import import_glossary
+    warnings: list[InputError] = []
     terms = import_glossary(args.file, args.from_, args.output, args.source_lang,
-                            args.target_lang)
+                            args.target_lang, warnings)
+    _warn(warnings)
     if args.json:
-        emit_json({"output": args.output, "format": args.from_, "terms": len(terms)})
+        emit_json({"output": args.output, "format": args.from_, "terms": len(terms),
+                   "warnings": [str(w) for w in warnings]})
     elif args.output != "-":
         print(f"wrote {len(terms)} terms to {args.output}", file=sys.stderr)
     return EXIT_OK
@@ -216,7 +228,8 @@ def register_builtin(sub: argparse._SubParsersAction, common: argparse.ArgumentP
     p.add_argument("path", metavar="PATH")
     p.add_argument("--to", required=True, choices=FORMATS)
     p.add_argument("--flavor", choices=FLAVORS,
-                   help="csv/tsv shape: full (default, with notes), deepl, google, amazon")
+                   help="csv/tsv shape: full (default, with notes), deepl, google, "
+                        "google-sets (equivalent term sets, csv), amazon")
     p.add_argument("-o", "--output", required=True, metavar="OUT", help="output file or -")
     _languages(p)
     p.set_defaults(run=run_export)
