@@ -92,7 +92,7 @@ def vendor_problems(terms: Iterable[Term], flavor: str) -> list[InputError]:
     if flavor not in VENDORS:
         return []
     warnings = []
-    limit = BYTE_LIMITS.get(flavor)
+    limit = BYTE_LIMITS.get(flavor, 0)
     for term in terms:
         path, line = _where(term)
         for text in (*term.spellings, term.target) if limit else ():
