@@ -238,7 +238,7 @@ def _unpack(z: zipfile.ZipFile, archive: Path, root: Path, limit: int) -> None:
             continue
         dest.parent.mkdir(parents=True, exist_ok=True)
         with z.open(member) as src, open(dest, "wb") as out:
-            for block in iter(lambda src=src: src.read(1 << 20), b""):
+            while block := src.read(MB):
                 written += len(block)
                 if written > limit:
                     raise ModelError(f"archive unpacks to over {limit // MB:,} MB (raise "
