@@ -20,6 +20,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from bitext.errors import InputError
+from bitext.metavars import plain_metavars
 
 Register = Callable[[argparse._SubParsersAction, argparse.ArgumentParser], None]
 EXIT_OK, EXIT_PROBLEMS, EXIT_BAD_INPUT = 0, 1, 2
@@ -251,7 +252,7 @@ def build_parser(extra: Sequence[Register] = ()) -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
     for register in (register_builtin, *extra):
         register(sub, common)
-    return parser
+    return plain_metavars(parser)
 
 
 def main(argv: Sequence[str] | None = None, extra: Sequence[Register] = ()) -> int:

@@ -17,6 +17,7 @@ from bitext.files import read_text
 from bitext.formats import FORMATS, format_for, write_segments
 from bitext.formats.common import tool_version
 from bitext.gate import add_fail_on_argument, describe, failing, parse_fail_on
+from bitext.metavars import plain_metavars
 from bitext.report import render_json, render_text, summarise
 from translate.model_files import ModelError, candidates, open_model
 from translate.options import DecodeOptions, add_translation_arguments
@@ -49,7 +50,7 @@ def build_parser() -> argparse.ArgumentParser:
     add_fail_on_argument(p)
     p.add_argument("-q", "--quiet", action="store_true", help="no report on stderr")
     p.add_argument("--version", action="version", version=f"%(prog)s {tool_version()}")
-    return p
+    return plain_metavars(p)
 
 
 def list_models(explicit: str | None) -> int:
