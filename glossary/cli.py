@@ -21,6 +21,7 @@ from pathlib import Path
 
 from bitext.errors import InputError
 from bitext.metavars import plain_metavars
+from bitext.resources import data_locations
 
 Register = Callable[[argparse._SubParsersAction, argparse.ArgumentParser], None]
 EXIT_OK, EXIT_PROBLEMS, EXIT_BAD_INPUT = 0, 1, 2
@@ -31,9 +32,9 @@ def emit_json(data: object) -> None:
 
 
 def default_glossary_path() -> Path | None:
-    """``resources/glossary`` under the current folder, else the one beside this package."""
-    for base in (Path.cwd(), Path(__file__).resolve().parents[1]):
-        path = base / "resources" / "glossary"
+    """``resources/glossary`` under the current folder, else the checkout's, else the
+    installed copy's (``<prefix>/share/koen-terminology/glossary``)."""
+    for path in (Path.cwd() / "resources" / "glossary", *data_locations("glossary")):
         if path.is_dir():
             return path
     return None
@@ -215,7 +216,8 @@ def register_builtin(sub: argparse._SubParsersAction, common: argparse.ArgumentP
                                    "--fail-on names.")
     p.add_argument("file", metavar="FILE")
     p.add_argument("-g", "--glossary", metavar="PATH",
-                   help="glossary file or folder (default: resources/glossary)")
+                   help="glossary file or folder (default: resources/glossary, or the "
+                        "installed one)")
     p.add_argument("--format", choices=READ_FORMATS,
                    help="bilingual format (default: from the extension)")
     p.add_argument("--qa", action=argparse.BooleanOptionalAction, default=True,

@@ -8,6 +8,7 @@ those codes (QA at any severity, or ``missed``/``forbidden-present``).
 from __future__ import annotations
 
 import argparse
+import os
 import shutil
 import sys
 from pathlib import Path
@@ -19,7 +20,7 @@ from bitext.formats.common import tool_version
 from bitext.gate import add_fail_on_argument, describe, failing, parse_fail_on
 from bitext.metavars import plain_metavars
 from bitext.report import render_json, render_text, summarise
-from translate.model_files import ModelError, candidates, open_model
+from translate.model_files import ENV_VAR, ModelError, candidates, chosen_candidate, open_model
 from translate.options import DecodeOptions, add_translation_arguments
 from translate.segment import segment_text
 
@@ -54,7 +55,13 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def list_models(explicit: str | None) -> int:
+    """Every place looked in, in order; the one a run would use says how it was chosen
+    (``--model``, ``$KOEN_MODEL`` or ``default``), the other default places ``fallback``
+    (or ``unused`` when an explicit choice wins, absent or not)."""
+    chosen = chosen_candidate(explicit)
     for how, path in candidates(explicit):
+        if how == "default" and path != chosen:
+            how = "unused" if explicit or os.environ.get(ENV_VAR) else "fallback"
         if not path.exists():
             print(f"{how:10} {path}  (absent)")
             continue

@@ -10,18 +10,17 @@ import hashlib
 import json
 import os
 import shutil
-import sys
 import tempfile
 import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from bitext.errors import InputError
+from bitext.resources import DATA_DIR, data_locations
 from translate.families import ARGOS, Family, FamilyError, detect, tokenizer_files
 
 ENV_VAR = "KOEN_MODEL"
 DEFAULT_NAME = "ko-en-small"
-DATA_DIR = "koen-terminology"   # share/<DATA_DIR>/models/ in a non-editable install
 MB = 1 << 20
 MAX_UNPACKED_MB = 1024          # Argos packages unpack to 100-400 MB (a bomb: 53 MB to 2.1 GB)
 MAX_UNPACKED_ENV = "KOEN_MAX_UNPACKED_MB"
@@ -89,10 +88,7 @@ def _read_json(path: Path) -> dict:
 
 def default_locations() -> list[Path]:
     """The documented default places, in search order, after --model and $KOEN_MODEL."""
-    repo = Path(__file__).resolve().parents[1] / "resources" / "models" / DEFAULT_NAME
-    installed = Path(sys.prefix) / "share" / DATA_DIR / "models" / DEFAULT_NAME
-    user = Path(os.environ.get("XDG_DATA_HOME", Path.home() / ".local" / "share"))
-    return [repo, installed, user / DATA_DIR / "models" / DEFAULT_NAME]
+    return data_locations("models", DEFAULT_NAME)
 
 
 def candidates(explicit: str | os.PathLike | None = None) -> list[tuple[str, Path]]:
@@ -104,6 +100,12 @@ def candidates(explicit: str | os.PathLike | None = None) -> list[tuple[str, Pat
         found.append((f"${ENV_VAR}", Path(os.environ[ENV_VAR])))
     found += [("default", p) for p in default_locations()]
     return found
+
+
+def chosen_candidate(explicit: str | os.PathLike | None = None) -> Path | None:
+    """The path :func:`locate_model` opens (an explicit choice even if absent), or None."""
+    return next((path for how, path in candidates(explicit)
+                 if how != "default" or path.exists()), None)
 
 
 def locate_model(explicit: str | os.PathLike | None = None) -> ModelFiles:
