@@ -110,7 +110,8 @@ def run(args: argparse.Namespace) -> int:
     if bar:
         bar.close()
     fmt = format_for(args.output, args.format)
-    write_segments(aligned, args.output, fmt, glossary_name=", ".join(args.glossary))
+    write_segments(aligned, args.output, fmt, newline=decoded.newline,
+                   glossary_name=", ".join(args.glossary))
     report = summarise(aligned)
     gate = failing(report.to_dict(), fail_on)
     if not args.quiet:
