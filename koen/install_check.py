@@ -34,6 +34,9 @@ def translate_package_problem() -> str | None:
     if not ours:
         return (f"'import translate' finds another package at {where} (translate-toolkit's?), "
                 f"not koen-terminology's: both ship a top-level 'translate' package; {FIX}")
+    if getattr(package, "__file__", None) is None:
+        return (f"{where} has no __init__.py (removed by pip uninstall translate-toolkit, "
+                "which shares the folder?): pip install --force-reinstall koen-terminology")
     if not getattr(package, MARKER, False):
         return (f"{where} is not koen-terminology's translate/__init__.py (translate-toolkit "
                 f"installed over it?): both ship a top-level 'translate' package; {FIX}")

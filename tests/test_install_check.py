@@ -56,3 +56,17 @@ def test_init_overwritten_by_translate_toolkit_is_one_line(tmp_path):
     assert line.startswith(f"koen-terminology: {site / 'translate' / '__init__.py'} is not "
                            "koen-terminology's translate/__init__.py")
     assert "pip uninstall translate-toolkit" in line
+
+
+def test_init_removed_by_uninstalling_translate_toolkit_is_one_line(tmp_path):
+    """pip uninstall translate-toolkit removes the shared __init__.py it installed over ours."""
+    site = tmp_path / "site"
+    shutil.copytree(ROOT / "translate", site / "translate",
+                    ignore=shutil.ignore_patterns("__pycache__"))
+    (site / "translate" / "__init__.py").unlink()
+    done = entry_point(site)
+    assert done.returncode == 3
+    [line] = done.stderr.splitlines()
+    assert line == (f"koen-terminology: {site / 'translate'} has no __init__.py (removed by pip "
+                    "uninstall translate-toolkit, which shares the folder?): pip install "
+                    "--force-reinstall koen-terminology")
