@@ -61,10 +61,13 @@ def test_init_overwritten_by_translate_toolkit_is_one_line(tmp_path):
 def test_init_removed_by_uninstalling_translate_toolkit_is_one_line(tmp_path):
     """pip uninstall translate-toolkit removes the shared __init__.py it installed over ours."""
     site = tmp_path / "site"
-    shutil.copytree(ROOT / "translate", site / "translate",
-                    ignore=shutil.ignore_patterns("__pycache__"))
+    for package in ("bitext", "glossary", "translate", "documents", "koen"):
+        shutil.copytree(ROOT / package, site / package,
+                        ignore=shutil.ignore_patterns("__pycache__"))
     (site / "translate" / "__init__.py").unlink()
-    done = entry_point(site)
+    done = subprocess.run([sys.executable, "-c", "from koen.cli import main"],
+                          capture_output=True, text=True, timeout=60, cwd=tmp_path,
+                          env={**os.environ, "PYTHONPATH": str(site)})
     assert done.returncode == 3
     [line] = done.stderr.splitlines()
     assert line == (f"koen-terminology: {site / 'translate'} has no __init__.py (removed by pip "
