@@ -124,9 +124,10 @@ def run_check(args: argparse.Namespace) -> int:
     path = args.glossary or default_glossary_path()
     if path is None:
         raise InputError("no glossary: pass --glossary PATH", "resources/glossary")
-    matcher = TermMatcher(load_glossary(path))
+    glossary = load_glossary(path)
     pairs = read_bilingual(args.file, args.format, source_lang=args.source_lang,
                            target_lang=args.target_lang)
+    matcher = TermMatcher(glossary)      # after the input is read: Kiwi takes seconds to load
     segments = [
         AlignedSegment(index, pair.source, pair.translation,
                        check_segment(matcher.find(pair.source), pair.translation),
