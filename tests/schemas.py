@@ -23,6 +23,7 @@ XLIFF2_MODULES = {
 
 def schema_dir() -> Path:
     """The folder holding ``LTAC_TBXcoreStructV03.rng`` and ``catalog/``, or a skip."""
+    pytest.importorskip("lxml", reason="schema validation needs lxml (the test extra)")
     env = os.environ.get("KOEN_SCHEMAS")
     for candidate in ([Path(env)] if env else []) + [ROOT.parent / "shared" / "schemas",
                                                      ROOT.parents[1] / "shared" / "schemas"]:
