@@ -43,8 +43,8 @@ def test_brackets_inside_strings_do_not_count():
     assert jsonsafe.nesting_depth('{"a": "\\"[[[[", "b": [[1]]}', 2) == 3
 
 
-def test_a_long_flat_line_is_checked_in_well_under_a_second():
+def test_a_long_flat_line_is_checked_in_linear_time():
     line = json.dumps({"source": "가" * 5_000_000, "translation": "[]" * 1_000_000})
     start = time.monotonic()
     assert len(jsonsafe.loads(line)["source"]) == 5_000_000
-    assert time.monotonic() - start < 1.5
+    assert time.monotonic() - start < 5       # about 0.5 s; quadratic would be hours
