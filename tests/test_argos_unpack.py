@@ -7,6 +7,7 @@ limit (``$KOEN_MAX_UNPACKED_MB``), the same code path a real one takes.
 from __future__ import annotations
 
 import os
+import shutil
 import subprocess
 import sys
 import time
@@ -75,6 +76,21 @@ def test_a_lost_race_uses_the_winners_folder(tiny_argos_zip, tmp_path, monkeypat
     target = extract_argos(tiny_argos_zip)
     assert (target / "winner").exists()
     assert [p.name for p in target.parent.iterdir()] == [target.name]
+
+
+def test_a_day_old_partial_folder_from_a_killed_run_is_swept(tiny_argos_zip, tmp_path,
+                                                            monkeypatch):
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    target = extract_argos(tiny_argos_zip)
+    shutil.rmtree(target)
+    old = target.parent / f".{target.name}.killed.partial"
+    fresh = target.parent / f".{target.name}.running.partial"
+    for folder in (old, fresh):
+        (folder / "pkg").mkdir(parents=True)
+    day_ago = time.time() - 25 * 3600
+    os.utime(old, (day_ago, day_ago))
+    assert extract_argos(tiny_argos_zip) == target
+    assert not old.exists() and fresh.exists()
 
 
 WORKER = """

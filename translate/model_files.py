@@ -11,6 +11,7 @@ import json
 import os
 import shutil
 import tempfile
+import time
 import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -24,6 +25,7 @@ DEFAULT_NAME = "ko-en-small"
 MB = 1 << 20
 MAX_UNPACKED_MB = 1024          # Argos packages unpack to 100-400 MB (a bomb: 53 MB to 2.1 GB)
 MAX_UNPACKED_ENV = "KOEN_MAX_UNPACKED_MB"
+STALE_PARTIAL_SECONDS = 24 * 3600
 MAX_RATIO = 100                 # model weights barely compress; zip bombs compress 1000x
 
 HOW_TO_GET_ONE = (
@@ -249,6 +251,18 @@ def _unpack(z: zipfile.ZipFile, archive: Path, root: Path, limit: int) -> None:
                 out.write(block)
 
 
+def _sweep_stale(target: Path) -> None:
+    """Remove temporary folders a killed run left (``kill -9`` skips every cleanup); only
+    those a day old, so a run unpacking right now is never touched."""
+    cutoff = time.time() - STALE_PARTIAL_SECONDS
+    for stale in target.parent.glob(f".{target.name}.*.partial"):
+        try:
+            if stale.stat().st_mtime < cutoff:
+                shutil.rmtree(stale, ignore_errors=True)
+        except FileNotFoundError:
+            pass
+
+
 def extract_argos(archive: Path) -> Path:
     """Unzip once into the cache, refusing any member that would land outside the target
     and any archive that unpacks past the size limit (declared or actually written).
@@ -262,6 +276,7 @@ def extract_argos(archive: Path) -> Path:
     if target.exists():
         return target
     target.parent.mkdir(parents=True, exist_ok=True)
+    _sweep_stale(target)
     limit = _max_unpacked()
     tmp = Path(tempfile.mkdtemp(dir=target.parent, prefix=f".{target.name}.", suffix=".partial"))
     try:
