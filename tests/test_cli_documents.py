@@ -137,6 +137,7 @@ def test_output_naming_a_folder_is_refused(run, tmp_path):
     (["{a}", "--input-format", "nope", "-o", "{tmp}/o.txt"], "unknown input format"),
     (["{a}", "-o", "{tmp}/o.txt", "--bilingual", "{tmp}/r.docx"], "cannot tell the output"),
     (["{a}", "-o", "{tmp}/missing/o.txt"], "does not exist"),
+    (["{a}", "--input-format", "text", "--bilingual", "-"], "already goes to stdout"),
 ])
 def test_refusals_before_translating(run, tmp_path, args, message):
     a = text_file(tmp_path, "a.txt")
