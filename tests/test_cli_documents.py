@@ -225,3 +225,15 @@ def test_several_files_load_the_model_once(run, tmp_path, monkeypatch):
     code, _, err = run(*files, "-o", str(tmp_path / "out"))
     assert code == 0, err
     assert len(loads) == 1 and len(list((tmp_path / "out").iterdir())) == 3
+
+
+def test_text_to_bilingual_can_write_a_second_review_file(run, tmp_path):
+    src = text_file(tmp_path)
+    code, _, err = run(str(src), "-o", str(tmp_path / "o.tsv"), "--bilingual",
+                       str(tmp_path / "o.jsonl"))
+    assert code == 0, err
+    rows = (tmp_path / "o.jsonl").read_text("utf-8").splitlines()
+    assert len(rows) == len((tmp_path / "o.tsv").read_text("utf-8").splitlines()) - 1 == 4
+    line = refused(run, tmp_path, str(src), "-o", str(tmp_path / "o.tsv"), "--bilingual",
+                   str(tmp_path / "o.tsv"), keep=["press.txt", "o.tsv", "o.jsonl"])
+    assert "--bilingual would overwrite" in line
