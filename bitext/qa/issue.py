@@ -7,7 +7,9 @@ from __future__ import annotations
 
 from dataclasses import asdict, dataclass
 
-CODES = ("omission", "number", "untranslated", "latin-missing", "repetition", "punctuation")
+CODES = ("omission", "number", "untranslated", "latin-missing", "repetition", "punctuation",
+         # unit-level, written by format modules: English too long for a subtitle cue's lines
+         "subtitle-fit")
 SEVERITIES = ("error", "warning")
 SIDES = ("source", "target")
 
