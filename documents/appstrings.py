@@ -6,7 +6,8 @@ values and where they sit in the file; this module decides what each becomes.
 
 Interpolations are made codes here, before the layer's own placeholder masking, because some
 are app-string syntax the general masker does not know: Rails ``%{count}`` and
-``%<amount>.2f``, i18next ``{{count, number}}``, ``{{- html}}`` and ``$t(other.key)``,
+``%<amount>.2f``, strftime and number formats (``%Y년 %m월``, ``%n%u``), i18next
+``{{count, number}}``, ``{{- html}}`` and ``$t(other.key)``,
 vue-i18n linked messages ``@:common.ok`` / ``@.lower:key``, and the numbered tags of
 react-i18next ``<Trans>`` (``<1>…</1>``). Plain ``{name}``, ``%s`` and ICU are left to the
 layer (``documents.placeholders``).
@@ -29,8 +30,8 @@ import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from .cues import has_korean
 from .model import Code, CodeKind, Content, Unit, UnitState
+from .text import has_korean
 
 MAX_DEPTH = 64          # nesting of objects/mappings; app strings use a handful
 MAX_VALUES = 200_000    # string values in one file
@@ -41,6 +42,8 @@ INTERPOLATION = re.compile(
     r"|\{\{[^{}]+\}\}"                                  # i18next {{x}}, {{x, number}}, {{- x}}
     r"|\$t\([^()]*\)"                                   # i18next nesting $t(key)
     r"|@(?:\.\w+)?:(?:\{[^{}]*\}|\([^()]*\)|[\w\-]+(?:\.[\w\-]+)*)"   # vue-i18n @:key
+    r"|%[-_0^#]?[aAbBcCdDeFgGhHIjklmMnpPrRsStTuUVwWxXyYzZ]"  # Rails strftime %Y, number %n%u
+    r"|\(&[A-Za-z0-9]\)"                                 # Windows accelerator (&W)
 )
 TAG = re.compile(r"<(/?)([A-Za-z][\w\-]*|\d+)(?:\s[^<>]*)?(/?)>")
 COUNT_NAMES = ("count", "n")

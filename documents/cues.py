@@ -28,6 +28,7 @@ from functools import lru_cache
 from bitext.qa.issue import QAIssue
 
 from .model import Code, CodeKind, Content, Unit, UnitState, plain_text
+from .text import has_korean
 
 MAX_LINE_LENGTH = 42      # characters per line, the common broadcast/Netflix limit
 MAX_GAP = 1.5             # seconds between cues that may still carry one sentence
@@ -38,7 +39,6 @@ MAX_GROUP = 4             # cues one sentence may span (more is a missing-punctu
 TAG = re.compile(r"</?[A-Za-z][A-Za-z0-9]*(?:\.[^\s.<>]+)*(?:[ \t][^<>]*)?>"
                  r"|<\d+(?::\d{2}){1,2}\.\d{3}>|\{\\[^{}\n]*\}")
 TAG_NAME = re.compile(r"</?([A-Za-z][A-Za-z0-9]*)")
-HANGUL = re.compile(r"[\uac00-\ud7a3\u1100-\u11ff\u3130-\u318f]")
 FINAL_PUNCT = re.compile(r"[.?!。？！♪♫\"'”’」』)\]]\s*$")
 ELLIPSIS_END = re.compile(r"(\.\.\.|…)\s*$")
 ELLIPSIS_START = re.compile(r"^\s*(\.\.\.|…)")
@@ -123,10 +123,6 @@ def _edges(tokens: list[str | Tag]) -> tuple[int, int]:
 
 def _raw(tokens: Sequence[str | Tag]) -> str:
     return "".join(t.raw if isinstance(t, Tag) else t for t in tokens)
-
-
-def has_korean(text: str) -> bool:
-    return bool(HANGUL.search(text))
 
 
 # --------------------------------------------------------------------------- cues

@@ -50,12 +50,12 @@ def overlap_warnings(cues: list[Cue], fmt=stamp) -> list[str]:
     out = []
     for a, b in zip(cues, cues[1:]):
         if b.start < a.end:
-            out.append(f"line {b.line}: cue {b.ident or b.line} starts at {fmt(b.start)}, "
+            out.append(f"line {b.line - 1}: cue {b.ident or b.line} starts at {fmt(b.start)}, "
                        f"before cue {a.ident or a.line} ends ({fmt(a.end)}); timings kept, "
                        "the cue is translated on its own")
     for c in cues:
         if c.end < c.start:
-            out.append(f"line {c.line}: cue {c.ident or c.line} ends before it starts; "
+            out.append(f"line {c.line - 1}: cue {c.ident or c.line} ends before it starts; "
                        "timings kept")
     return out
 
