@@ -29,6 +29,7 @@ import re
 import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from .model import Code, CodeKind, Content, Unit, UnitState
 from .text import has_korean
@@ -72,9 +73,9 @@ def content_of(value: str) -> Content:
         if kind == "ph":
             parts.append(Code(f"s{n}", CodeKind.ISOLATED, raw, placeholder=True))
         else:
-            m = TAG.fullmatch(raw)
-            assert m is not None
-            closing, tag, selfclosing = m.group(1), m.group(2), m.group(3)
+            tm = TAG.fullmatch(raw)
+            assert tm is not None
+            closing, tag, selfclosing = tm.group(1), tm.group(2), tm.group(3)
             if closing:
                 opener = next((k for k in range(len(open_tags) - 1, -1, -1)
                                if open_tags[k][0] == tag), None)
@@ -137,7 +138,7 @@ class StringHandle:
     path: tuple[str, ...]
     start: int = 0
     end: int = 0
-    style: object = None                  # the format module's note on how it was written
+    style: Any = None                     # the format module's note on how it was written
     insert_at: int | None = None          # an added key: offset of the sibling it precedes
     new_key: str = ""
     count: str | None = None              # the count placeholder the "1" stands for

@@ -467,7 +467,8 @@ def _line_text(ws: list[Word], escape: Callable[[str], str] | None) -> str:
     return " ".join("".join(one(p) for p in w.parts) for w in ws)
 
 
-def english_lines(unit: Unit, max_len: int, escape: Callable[[str], str] | None = None) -> list[list[str]] | None:
+def english_lines(unit: Unit, max_len: int, escape: Callable[[str], str] | None = None
+                  ) -> list[list[str]] | None:
     """The English lines of each of the unit's cues (None: write the cue as it was).
 
     Adds a ``subtitle-fit`` warning to ``unit.qa`` once, where a line is longer than

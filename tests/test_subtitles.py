@@ -12,7 +12,7 @@ from copyengine import identity_round_trip
 
 from bitext.errors import InputError
 from documents import read_document
-from documents.cues import wrap, words
+from documents.cues import words, wrap
 from documents.model import Code, DocumentOptions, UnitState
 
 FIX = Path(__file__).parent / "fixtures" / "subtitles"

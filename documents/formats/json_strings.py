@@ -177,7 +177,7 @@ class JsonDocument:
                 continue
             one = one_text(unit)
             if one is not None:
-                lead, colon = h.style  # type: ignore[misc]
+                lead, colon = h.style
                 edits.append((h.insert_at, h.insert_at,
                               f"{self.dump(h.new_key)}{colon}{self.dump(one)},{lead}"))
         if edits and self.root is not None:

@@ -91,7 +91,7 @@ class YamlDocument:
         edits: list[tuple[int, int, str]] = []
         for unit in self.units:
             h: StringHandle = unit.handle
-            raw, flow, indent = h.style  # type: ignore[misc]
+            raw, flow, indent = h.style
             if h.insert_at is None:
                 english = translated(unit)
                 if english is not None:
