@@ -11,9 +11,11 @@ back around the English, which is what a subtitler expects and leaves nothing to
 
 A sentence that runs over several cues (the cue ends without final punctuation or a
 Korean final ending, and the next follows at once) is one unit: translated whole, the
-English is spread back over its cues in proportion to the Korean each held, cut at word
-boundaries, and each part wrapped to its cue's line count. Where a line comes out longer
-than ``max_line_length`` a ``subtitle-fit`` warning is added to the unit.
+English is spread back over its cues, cut at word boundaries so that as little as possible
+overflows what each cue holds (its lines x ``max_line_length``) and otherwise in proportion
+to the Korean each held, and each part is wrapped to its cue's line count. Where a line
+still comes out longer than ``max_line_length`` a ``subtitle-fit`` warning is added to the
+unit (the line count is kept; the English is never cut off).
 
 Untranslated units (target equal to source, or none) are written back from the original
 text, so an identity round trip is byte-equal.
@@ -367,36 +369,62 @@ def words(content: Content) -> list[Word]:
     return out
 
 
-def _cuts(weights: list[int], ws: list[Word]) -> list[int]:
-    """Word indices where each cue's part ends: the English shares follow the Korean ones,
-    cut at the word boundary nearest the proportional place (every cue gets a word when
-    there are enough); a boundary after a comma or stop is preferred when as near."""
-    m = len(weights)
-    total_w = sum(w.width + 1 for w in ws) or 1
-    total_k = sum(weights) or 1
-    cuts: list[int] = []
-    pos, acc, prev = 0.0, 0, 0
-    ends = []
+def _cuts(weights: list[int], ws: list[Word], capacity: list[int]) -> list[int]:
+    """Word indices where each cue's part ends (the last is ``len(ws)``).
+
+    First, as little English as possible beyond what the cues hold (``capacity``: lines x
+    line length, each); then the shares follow the Korean ones (each cut near its
+    proportional place, a cut after a comma or stop counting as 3 characters nearer). Every
+    cue gets a word when there are enough. Exact over all cuts (cues x words^2, small)."""
+    m, n = len(weights), len(ws)
+    if m == 1:
+        return [n]
+    ends = [0]
     for w in ws:
-        pos += w.width + 1
-        ends.append(pos)
+        ends.append(ends[-1] + w.width + 1)
+    total_w, total_k = ends[-1] or 1, sum(weights) or 1
+    goals = []
+    acc = 0
     for k in range(m - 1):
         acc += weights[k]
-        goal = total_w * acc / total_k
-        lo = prev + 1 if len(ws) - prev >= m - k else prev
-        hi = len(ws) - (m - k - 1) if len(ws) >= m else len(ws)
-        best, best_score = lo, float("inf")
-        for b in range(lo, max(lo, hi) + 1):
-            at = ends[b - 1] if b > 0 else 0
-            score = abs(at - goal)
-            tail = ws[b - 1].parts[-1] if b > 0 and ws[b - 1].parts else ""
-            if isinstance(tail, str) and tail.endswith((",", ".", ";", ":", "?", "!")):
-                score -= 3
-            if score < best_score:
-                best, best_score = b, score
-        cuts.append(best)
-        prev = best
-    return cuts + [len(ws)]
+        goals.append(total_w * acc / total_k)
+
+    def near(b: int, k: int) -> float:
+        score = abs(ends[b] - goals[k])
+        tail = ws[b - 1].parts[-1] if b > 0 and ws[b - 1].parts else ""
+        if isinstance(tail, str) and tail.endswith((",", ".", ";", ":", "?", "!")):
+            score -= 3
+        return score
+
+    def over(i: int, j: int, k: int) -> int:
+        width = ends[j] - ends[i] - 1 if j > i else 0
+        return max(0, width - capacity[k])
+
+    least = 1 if n >= m else 0
+    inf = (float("inf"), float("inf"))
+    best: list[dict[int, tuple[float, float]]] = [{0: (0.0, 0.0)}]
+    back: list[dict[int, int]] = [{}]
+    for k in range(m):
+        cur: dict[int, tuple[float, float]] = {}
+        ptr: dict[int, int] = {}
+        last = k == m - 1
+        for i, (o, d) in best[k].items():
+            lo = i + least
+            hi = n if last else n - least * (m - k - 1)
+            for j in ([n] if last else range(lo, hi + 1)):
+                if j < lo:
+                    continue
+                cand = (o + over(i, j, k), d + (0.0 if last else near(j, k)))
+                if cand < cur.get(j, inf):
+                    cur[j], ptr[j] = cand, i
+        best.append(cur)
+        back.append(ptr)
+    cuts = [n]
+    j = n
+    for k in range(m, 1, -1):
+        j = back[k][j]
+        cuts.append(j)
+    return cuts[::-1]
 
 
 def wrap(ws: list[Word], lines: int) -> list[list[Word]]:
@@ -485,7 +513,7 @@ def english_lines(unit: Unit, max_len: int, escape: Callable[[str], str] | None 
         parts = [ws]
     else:
         weights = [len(plain(c.tokens)) for c in cues]
-        cuts = _cuts(weights, ws)
+        cuts = _cuts(weights, ws, [len(c.lines) * max_len for c in cues])
         parts = [ws[a:b] for a, b in zip([0, *cuts[:-1]], cuts, strict=True)]
     layout: list[list[str]] = []
     too_long: list[str] = []

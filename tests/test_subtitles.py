@@ -209,3 +209,37 @@ def test_stray_text_block_is_kept_with_a_warning():
 def test_bad_max_line_length_option():
     with pytest.raises(InputError, match="max_line_length"):
         read(SRT, "a.srt", max_line_length="wide")
+
+
+def test_nfd_text_comes_back_untouched_and_units_are_nfc():
+    import unicodedata
+    data = unicodedata.normalize("NFD", SRT.decode()).encode()
+    assert data != SRT
+    result = identity_round_trip(data, "nfd.srt")
+    assert result.data == data
+    assert result.document.units[0].source == (unicodedata.normalize(
+        "NFC", "안녕하세요, 오늘은 LG전자의 새로운 공감지능 기술을 소개합니다."),)
+
+
+def test_tags_around_every_line_go_around_every_english_line():
+    data = ("1\n00:00:01,000 --> 00:00:03,000\n<i>그는 아무 말도 하지 않고</i>\n"
+            "<i>조용히 방을 나갔습니다.</i>\n").encode()
+    doc = read(data, "l.srt")
+    unit = doc.units[0]
+    assert unit.source == ("그는 아무 말도 하지 않고 조용히 방을 나갔습니다.",)
+    unit.target = ("He left the room quietly without saying a word.",)
+    lines = doc.render().decode().splitlines()[2:]
+    assert lines == ["<i>He left the room quietly</i>", "<i>without saying a word.</i>"]
+
+
+def test_cut_moves_words_to_the_cue_with_room_before_it_flags():
+    doc = read(SRT, "a.srt")                    # 42 characters, cues 2 and 3 one line each
+    unit = doc.units[1]
+    unit.target = english(unit, "This technology learns the pattern of the user's life and "
+                                "saves its energy.")
+    blocks = doc.render().decode().split("\n\n")
+    two, three = blocks[1].splitlines()[2], blocks[2].splitlines()[2]
+    # by the Korean shares alone the cut falls after "user's" (48 characters in cue 2)
+    assert two == "<i>This technology learns the pattern of the</i>"
+    assert three == "<i>user's life and saves its energy.</i>"
+    assert not unit.qa
