@@ -103,6 +103,47 @@ def text_of(content: Content) -> str:
     return "".join(p.data if isinstance(p, Code) else p for p in content)
 
 
+def _glued(content: Content) -> set[tuple[str, str]]:
+    """(code id, side) where a placeholder touches a Latin letter or digit in ``content``."""
+    out: set[tuple[str, str]] = set()
+    for i, part in enumerate(content):
+        if not (isinstance(part, Code) and part.placeholder) or part.data.startswith("(&"):
+            continue                       # an accelerator (&W) belongs to its word
+        before = content[i - 1] if i > 0 else ""
+        after = content[i + 1] if i + 1 < len(content) else ""
+        if isinstance(before, str) and before[-1:].isascii() and before[-1:].isalnum():
+            out.add((part.id, "left"))
+        if isinstance(after, str) and after[:1].isascii() and after[:1].isalnum():
+            out.add((part.id, "right"))
+    return out
+
+
+def spaced(source: Content, target: Content) -> Content:
+    """The English with a space between a placeholder and a word it was glued to.
+
+    Korean attaches particles and counters to a value (``%{count}개``, ``%{attribute}을``),
+    and the English comes back glued the same way (``%{count}items``); a space goes in
+    where the Korean had no Latin letter or digit on that side (``{{count}}px`` stays)."""
+    keep = _glued(source)
+    glued = _glued(target) - keep
+    if not glued:
+        return target
+    out: list[str | Code] = []
+    for i, part in enumerate(target):
+        if isinstance(part, Code) and (part.id, "left") in glued:
+            out[-1] = f"{out[-1]} "
+        out.append(part)
+        if isinstance(part, Code) and (part.id, "right") in glued:
+            out.append(" ")
+    merged: list[str | Code] = []
+    for part in out:
+        if isinstance(part, str) and merged and isinstance(merged[-1], str):
+            merged[-1] += part
+        else:
+            merged.append(part)
+    return tuple(merged)
+
+
 def count_placeholder(value: str) -> str | None:
     """The count interpolation of a value (``{{count}}``, ``%{count}``, ``{count}``, ``{n}``)."""
     for name in COUNT_NAMES:
@@ -197,7 +238,7 @@ def one_text(unit: Unit) -> str | None:
     the unit was not translated (then nothing is added)."""
     if unit.target is None or unit.state is not UnitState.FILL or unit.target == unit.source:
         return None
-    text = text_of(unit.target)
+    text = text_of(spaced(unit.source, unit.target))
     count = unit.handle.count
     if count:
         text = re.sub(r"(?<![\w.,])1(?![\w.,]\d)", lambda m: count, text, count=1)
@@ -208,7 +249,7 @@ def translated(unit: Unit) -> str | None:
     """The English value of a unit, or None when it is to stay as it was."""
     if unit.target is None or unit.state is not UnitState.FILL or unit.target == unit.source:
         return None
-    return text_of(unit.target)
+    return text_of(spaced(unit.source, unit.target))
 
 
 def splice(text: str, edits: list[tuple[int, int, str]]) -> str:

@@ -98,7 +98,7 @@ def test_i18next_plural_one_added_and_root_renamed():
     keys = list(parsed)
     assert keys.index("items_one") == keys.index("items_other") - 1
     assert parsed["items_one"] == "{{count}} item"
-    assert parsed["items_other"] == "{{count}}items"
+    assert parsed["items_other"] == "{{count}} items"      # not glued as in Korean 개
     assert parsed["greeting"] == "Hello, {{name}}!"
     assert parsed["link"] == "@:common.ok press the button"
     assert "files_one" not in parsed                  # its unit was not translated
@@ -152,6 +152,14 @@ def test_interpolations_become_placeholder_codes():
     codes = [p.data for p in content if isinstance(p, Code)]
     assert codes == ["%{count}", "{{n, number}}", "$t(a.b)", "@.lower:common.ok", "%<x>.2f",
                      "<1>", "</1>", "<br/>"]
+
+
+def test_placeholder_glued_like_a_korean_particle_gets_a_space():
+    doc = read('{"a": "%{count}개의 오류", "b": "{{count}}px 너비", "c": "%{n}번째"}'.encode(),
+               "s.json")
+    fill(doc, {"a": "|errors", "b": "|px width", "c": "Number|"})
+    out = json.loads(doc.render())
+    assert out == {"a": "%{count} errors", "b": "{{count}}px width", "c": "Number %{n}"}
 
 
 def test_ascii_escaped_json_is_written_escaped():
