@@ -129,7 +129,7 @@ def spaced(source: Content, target: Content) -> Content:
     if not glued:
         return target
     out: list[str | Code] = []
-    for i, part in enumerate(target):
+    for part in target:
         if isinstance(part, Code) and (part.id, "left") in glued:
             out[-1] = f"{out[-1]} "
         out.append(part)
