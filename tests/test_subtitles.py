@@ -147,7 +147,8 @@ def test_vtt_keeps_header_blocks_ids_settings_and_escapes():
     chapter.target = english(chapter, "Safety| comes first & efficiency < matters too.")
     out = doc.render().decode()
     original = VTT.decode()
-    for kept in ("WEBVTT Kind: captions; Language: ko", "STYLE\n::cue(.yellow) {",
+    assert out.startswith("WEBVTT\nKind: captions\nLanguage: en\n\n")
+    for kept in ("STYLE\n::cue(.yellow) {",
                  "REGION\nid:bottom", "NOTE 여기부터 두 번째 장",
                  "chapter-2\n00:00:08.600 --> 00:00:11.000\n",
                  "00:00.500 --> 00:03.000 align:start position:10% region:bottom"):

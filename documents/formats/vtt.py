@@ -5,8 +5,10 @@ Read with a small reader of our own rather than webvtt-py: webvtt-py rebuilds th
 its cue objects when saving, so header text, NOTE/STYLE/REGION blocks, identifiers, cue
 settings and line ends are not guaranteed to come back as they were. Here only the payload
 lines of translated cues are replaced in the original text; everything else is the file's
-own bytes. Character references (``&amp;``, ``&lt;``, ``&nbsp;``) are decoded for the
-translator and the English is escaped again. Cue handling is ``documents.cues``.
+own bytes, except a YouTube-style ``Language: ko`` header line, which becomes ``en`` once
+something was translated (as HTML ``lang`` and the Rails ``ko:`` root do). Character
+references (``&amp;``, ``&lt;``, ``&nbsp;``) are decoded for the translator and the English
+is escaped again. Cue handling is ``documents.cues``.
 """
 from __future__ import annotations
 
@@ -27,6 +29,8 @@ TIME = r"(?:(\d+):)?(\d{2}):(\d{2})\.(\d{3})"
 TIMING = re.compile(rf"^{TIME}[ \t]+-->[ \t]+{TIME}(?:[ \t]+(.*))?$")
 HEADER = re.compile(r"^WEBVTT(?:[ \t].*)?$")
 SPECIAL = re.compile(r"^(?:NOTE|STYLE|REGION)(?:[ \t].*)?$")
+LANGUAGE = re.compile(r"^(Language:[ \t]*)(ko(?:[-_]KR)?)[ \t]*$", re.I)   # YouTube's header
+ENGLISH = {"ko": "en", "ko-kr": "en-US", "ko_kr": "en_US"}
 
 
 def seconds(h: str | None, m: str, s: str, ms: str) -> float:
@@ -48,12 +52,16 @@ class VttDocument:
     data: TextData
     units: list[Unit]
     max_len: int
+    language: tuple[int, int] | None = None    # the "ko" of a "Language: ko" header line
     format: str = "vtt"
     warnings: list[str] = field(default_factory=list)
 
     def render(self) -> bytes:
-        return self.data.encode(render_cues(self.data.text, self.units, self.max_len,
-                                            escape=escape))
+        text = render_cues(self.data.text, self.units, self.max_len, escape=escape)
+        if self.language is not None and text != self.data.text:
+            start, end = self.language   # the header precedes every cue: offsets still hold
+            text = text[:start] + ENGLISH[text[start:end].lower()] + text[end:]
+        return self.data.encode(text)
 
 
 def read(data: bytes, name: str, options: DocumentOptions) -> VttDocument:
@@ -68,7 +76,11 @@ def read(data: bytes, name: str, options: DocumentOptions) -> VttDocument:
     if not lines or not HEADER.match(at(0)):
         raise InputError("not a WebVTT file: the first line must be WEBVTT", name, 1)
     i = 1
+    language = None
     while i < len(lines) and at(i).strip():        # header lines up to the first blank
+        m = LANGUAGE.match(at(i))
+        if m:
+            language = (lines[i][0] + m.start(2), lines[i][0] + m.end(2))
         i += 1
     cues: list[Cue] = []
     while i < len(lines):
@@ -103,4 +115,4 @@ def read(data: bytes, name: str, options: DocumentOptions) -> VttDocument:
         cues.append(cue)
     warnings += overlap_warnings(cues, stamp)
     return VttDocument(name, text_data, units_for(cues, html.unescape),
-                       max_line_length(options), warnings=warnings)
+                       max_line_length(options), language, warnings=warnings)
