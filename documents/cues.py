@@ -523,7 +523,8 @@ def english_lines(unit: Unit, max_len: int, escape: Callable[[str], str] | None 
         lines = [_line_text(x, escape) for x in wrap(part, count)] if part else [""]
         widths = [sum(w.width for w in x) + len(x) - 1 for x in wrap(part, count)] if part else [0]
         if max(widths) > max_len:
-            too_long.append(f"cue {cue.ident or cue.line}: {max(widths)} > {max_len}")
+            where = f"cue {cue.ident}" if cue.ident else f"the cue at line {cue.line}"
+            too_long.append(f"{where}: {max(widths)} > {max_len}")
         layout.append(lines)
     if too_long and not any(q.code == "subtitle-fit" for q in unit.qa):
         text = plain_text(target)

@@ -10,6 +10,7 @@ were. Cue handling (tags as codes, cross-cue sentences, re-wrapping) is ``docume
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from bitext.errors import InputError
@@ -45,18 +46,22 @@ def max_line_length(options: DocumentOptions) -> int:
     return n
 
 
-def overlap_warnings(cues: list[Cue], fmt=stamp) -> list[str]:
-    """Cues that start before the previous one ends: kept as they are, translated alone."""
+def _called(cue: Cue) -> str:
+    return f"cue {cue.ident}" if cue.ident else f"the cue at line {cue.line - 1}"
+
+
+def overlap_warnings(cues: list[Cue], fmt: Callable[[float], str] = stamp) -> list[str]:
+    """Cues that start before the previous one ends: kept as they are, translated alone
+    (``documents.cues.continues`` never joins them), and named in the report."""
     out = []
     for a, b in zip(cues, cues[1:]):
         if b.start < a.end:
-            out.append(f"line {b.line - 1}: cue {b.ident or b.line} starts at {fmt(b.start)}, "
-                       f"before cue {a.ident or a.line} ends ({fmt(a.end)}); timings kept, "
-                       "the cue is translated on its own")
+            out.append(f"line {b.line - 1}: {_called(b)} starts at {fmt(b.start)}, before "
+                       f"{_called(a)} ends ({fmt(a.end)}); timings kept, the cue is "
+                       "translated on its own")
     for c in cues:
         if c.end < c.start:
-            out.append(f"line {c.line - 1}: cue {c.ident or c.line} ends before it starts; "
-                       "timings kept")
+            out.append(f"line {c.line - 1}: {_called(c)} ends before it starts; timings kept")
     return out
 
 
