@@ -9,6 +9,8 @@ from pathlib import Path
 import pytest
 import yaml
 from copyengine import identity_round_trip
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from bitext.errors import InputError
 from documents import read_document
@@ -201,3 +203,35 @@ def test_many_values_are_refused():
     data = ("[" + ",".join(["1"] * 200_001) + "]").encode()
     with pytest.raises(InputError, match="more than 200000 values"):
         read(data, "big.json")
+
+
+# --- property: the JSON reader finds every string value and writes any English back ----------
+
+_text = st.text(st.characters(blacklist_categories=("Cs",)), max_size=12)
+_json = st.recursive(
+    st.none() | st.booleans() | st.integers(-10**6, 10**6) | _text.map(lambda t: "한" + t),
+    lambda inner: st.lists(inner, max_size=4)
+    | st.dictionaries(_text, inner, max_size=4), max_leaves=20)
+
+
+@settings(max_examples=150, deadline=None)
+@given(value=_json, indent=st.sampled_from([None, 2, "\t"]), ascii_only=st.booleans(),
+       english=_text)
+def test_json_values_spliced_back_equal_a_redump(value, indent, ascii_only, english):
+    data = json.dumps({"root": value}, indent=indent, ensure_ascii=ascii_only).encode()
+    assert identity_round_trip(data, "p.json").data == data
+    doc = read(data, "p.json")
+    for unit in doc.units:
+        if unit.state is UnitState.FILL and unit.handle.insert_at is None:
+            unit.target = (english,)       # (added plural keys stay untranslated: not added)
+
+    def translated(node):
+        if isinstance(node, str):
+            return english if node.strip() else node
+        if isinstance(node, list):
+            return [translated(x) for x in node]
+        if isinstance(node, dict):
+            return {k: translated(v) for k, v in node.items()}
+        return node
+
+    assert json.loads(doc.render()) == {"root": translated(value)}
