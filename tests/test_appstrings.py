@@ -235,3 +235,23 @@ def test_json_values_spliced_back_equal_a_redump(value, indent, ascii_only, engl
         return node
 
     assert json.loads(doc.render()) == {"root": translated(value)}
+
+
+STYLES = ("plain: 한글 값\nsingle: '한글 값'\ndouble: \"한글 값\"\nblock: |\n  한글 값\n  둘째 줄\n"
+          "folded: >-\n  한글 값\nflow: {x: 한글 값, y: 1}\nseq: [한글 값, 2]\nlast: 끝\n")
+
+
+@settings(max_examples=200, deadline=None)
+@given(english=st.text(st.characters(blacklist_categories=("Cs",)), min_size=1, max_size=20))
+def test_yaml_any_english_reads_back_in_every_style(english):
+    doc = read(STYLES.encode(), "s.yml")
+    for unit in doc.units:
+        unit.target = (english,)
+    out = yaml.safe_load(doc.render())
+    for key in ("plain", "single", "double", "last"):
+        assert out[key] == english, key
+    # block scalars keep their chomping (| clip: one final line break; >- strip: none),
+    # unless the English cannot be a block and is double-quoted
+    assert out["block"] in (english, english.rstrip("\n") + "\n")
+    assert out["folded"] in (english, english.rstrip("\n"))
+    assert out["flow"] == {"x": english, "y": 1} and out["seq"] == [english, 2]

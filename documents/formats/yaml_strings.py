@@ -47,9 +47,28 @@ PLAIN_UNSAFE = re.compile(r"^[-?:,\[\]{}#&*!|>'\"%@`\s]|:\s|\s#|:$|\s$|[\n\r\t]"
 FLOW_UNSAFE = re.compile(r"[,\[\]{}]")
 
 
-def _resolves_to_str(text: str) -> bool:
-    """Would this plain scalar read back as a string (not true/null/1.5/2024-01-01)?"""
-    return yaml.safe_load(text) == text if len(text) < 200 else True
+def _plain_ok(value: str, flow: bool) -> bool:
+    """Can the English be written plain and read back as this very string (not true,
+    null, 1.5, a mapping, a comment)? Checked by reading it where it will stand: after a
+    key, or inside a flow collection (PyYAML's flow rules are stricter)."""
+    if not value or PLAIN_UNSAFE.search(value) or (flow and FLOW_UNSAFE.search(value)) \
+            or not value.isprintable():
+        return False
+    try:
+        if flow:
+            return yaml.safe_load(f"[{value}, x]") == [value, "x"]
+        return yaml.safe_load(f"k: {value}\nz: x") == {"k": value, "z": "x"}
+    except yaml.YAMLError:
+        return False
+
+
+def _double(value: str) -> str:
+    """A double-quoted YAML scalar; characters YAML may not carry raw are escaped."""
+    out = json.dumps(value, ensure_ascii=False)
+    if out.isprintable():
+        return out
+    return "".join(c if c.isprintable() else f"\\u{ord(c):04x}" if ord(c) < 0x10000
+                   else f"\\U{ord(c):08x}" for c in out)
 
 
 def quote_style(raw: str) -> str:
@@ -57,23 +76,31 @@ def quote_style(raw: str) -> str:
 
 
 def emit(value: str, raw: str, flow: bool, newline: str) -> str:
-    """The English as a YAML scalar written like the Korean one was (``raw``)."""
+    """The English as a YAML scalar written like the Korean one was (``raw``).
+
+    Block scalars keep their header (a ``>`` whose English has line breaks becomes ``|``,
+    which keeps them) and indentation; English a style cannot carry (a leading space in a
+    block, ``: `` or ``yes`` plain, a control character anywhere) is double-quoted."""
     style = quote_style(raw)
     if style in ("|", ">"):
         head, _, body = raw.partition("\n")
-        head = head.rstrip("\r")
         core = body.rstrip(" \t\r\n")
-        trailing = body[len(core):]
+        trailing = body[len(core):]          # the line break(s) that end the block
+        if not (value.strip() and not value[0].isspace()
+                and all(c == "\n" or c.isprintable() for c in value)):
+            return _double(value) + trailing
+        head = head.rstrip("\r")
+        if style == ">" and "\n" in value.rstrip("\n"):
+            head = "|" + head[1:]
         indent = re.match(r"[ \t]*", next((x for x in body.splitlines() if x.strip()), ""))
-        pad = indent.group() if indent else "  "
+        pad = indent.group() if indent and indent.group() else "  "
         lines = value.rstrip("\n").split("\n")
         return head + newline + newline.join(pad + x if x else "" for x in lines) + trailing
-    if style == "" and value and not PLAIN_UNSAFE.search(value) \
-            and not (flow and FLOW_UNSAFE.search(value)) and _resolves_to_str(value):
+    if style == "" and _plain_ok(value, flow):
         return value
-    if style == "'" and "\n" not in value:
+    if style == "'" and value.isprintable():
         return "'" + value.replace("'", "''") + "'"
-    return json.dumps(value, ensure_ascii=False)
+    return _double(value)
 
 
 @dataclass
