@@ -178,17 +178,18 @@ def prepare(cue: Cue, unescape: Callable[[str], str] | None = None) -> None:
     cue.tokens = inner
 
 
-def dialogue_split(line: str) -> tuple[str, list[str | Tag]]:
-    """A dialogue line as (its leading tags and dash, kept; the speaker's words)."""
+def dialogue_split(line: str) -> tuple[str, list[str | Tag], str]:
+    """A dialogue line as (tags around it and the dash, kept; the speaker's words; tags
+    after them, kept)."""
     toks = lex(line)
-    rest = _strip_lead_tags(toks)
-    lead = _raw(toks[:len(toks) - len(rest)])
+    i, j = _edges(toks)
+    lead, rest, tail = _raw(toks[:i]), toks[i:j], _raw(toks[j:])
     if rest and isinstance(rest[0], str):
         dash = DIALOGUE.match(rest[0])
         if dash:
             lead += dash.group()
             rest = [rest[0][dash.end():], *rest[1:]] if dash.end() < len(rest[0]) else rest[1:]
-    return lead, rest
+    return lead, rest, tail
 
 
 def _strip_lead_tags(tokens: list[str | Tag]) -> list[str | Tag]:
@@ -300,7 +301,7 @@ def units_for(cues: list[Cue], unescape: Callable[[str], str] | None = None) -> 
         first = grp[0]
         if first.dialogue:
             for k, line in enumerate(first.lines):
-                _, toks = dialogue_split(line)
+                _, toks, _ = dialogue_split(line)
                 if unescape is not None:
                     toks = [unescape(t) if isinstance(t, str) else t for t in toks]
                 codes: dict[str, tuple[str, str]] = {}
@@ -549,9 +550,9 @@ def render_cues(text: str, units: list[Unit], max_len: int,
             k = handle.dialogue_line
             start = cue.span[0] + sum(len(x) + len(cue.newline) for x in cue.lines[:k])
             line = cue.lines[k]
-            prefix, _ = dialogue_split(line)
+            prefix, _, suffix = dialogue_split(line)
             english = DIALOGUE.sub("", layout[0][0], count=1)
-            edits.append((start, start + len(line), prefix + english))
+            edits.append((start, start + len(line), prefix + english + suffix))
             continue
         for cue, lines in zip(handle.cues, layout, strict=True):
             pre, suf = cue.line_wrap

@@ -9,6 +9,8 @@ from pathlib import Path
 
 import pytest
 from copyengine import identity_round_trip
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from bitext.errors import InputError
 from documents import read_document
@@ -244,3 +246,45 @@ def test_cut_moves_words_to_the_cue_with_room_before_it_flags():
     assert two == "<i>This technology learns the pattern of the</i>"
     assert three == "<i>user's life and saves its energy.</i>"
     assert not unit.qa
+
+
+# --- property: any cues, any English: same cues and timings, line counts kept ----------------
+
+_korean = st.sampled_from(["우리는 내일", "서울로 갑니다.", "그리고", "정말요?", "<i>조용히</i> 나갔고",
+                           "{\\an8}음악", "<b>중요한</b> 발표가", "있었는데", "- 네", "...그래서"])
+_cue = st.lists(_korean, min_size=1, max_size=3)
+_english = st.lists(st.sampled_from(["a", "word", "longer-word", "x,", "end.", "Seoul",
+                                     "extraordinarily"]), min_size=1, max_size=30)
+
+
+@settings(max_examples=60, deadline=None)
+@given(cues=st.lists(_cue, min_size=1, max_size=6), english=_english,
+       gaps=st.lists(st.integers(0, 3000), min_size=6, max_size=6),
+       width=st.integers(8, 50), codes_first=st.booleans())
+def test_any_cues_any_english_keep_cues_timings_and_line_counts(cues, english, gaps, width,
+                                                                codes_first):
+    import srt as srt_lib
+    t, blocks = 0, []
+    for i, lines in enumerate(cues, start=1):
+        start, t = t + gaps[i - 1], t + gaps[i - 1] + 1500
+        blocks.append(f"{i}\n{srt_lib.timedelta_to_srt_timestamp(_td(start))} --> "
+                      f"{srt_lib.timedelta_to_srt_timestamp(_td(t))}\n" + "\n".join(lines))
+    data = ("\n\n".join(blocks) + "\n").encode()
+    assert identity_round_trip(data, "p.srt").data == data
+    doc = read(data, "p.srt", max_line_length=width)
+    for unit in doc.units:
+        codes = [p for p in unit.source if isinstance(p, Code)] if codes_first else []
+        unit.target = (*codes, " ".join(english))
+    out = list(srt_lib.parse(doc.render().decode()))
+    before = list(srt_lib.parse(data.decode()))
+    assert [(c.index, c.start, c.end) for c in out] == [(c.index, c.start, c.end)
+                                                        for c in before]
+    for a, b in zip(before, out, strict=True):
+        assert len(b.content.split("\n")) <= len(a.content.split("\n"))
+        assert b.content.count("<i>") == b.content.count("</i>")
+        assert b.content.count("<b>") == b.content.count("</b>")
+
+
+def _td(ms: int):
+    import datetime
+    return datetime.timedelta(milliseconds=ms)
