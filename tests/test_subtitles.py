@@ -250,8 +250,9 @@ def test_cut_moves_words_to_the_cue_with_room_before_it_flags():
 
 # --- property: any cues, any English: same cues and timings, line counts kept ----------------
 
-_korean = st.sampled_from(["우리는 내일", "서울로 갑니다.", "그리고", "정말요?", "<i>조용히</i> 나갔고",
-                           "{\\an8}음악", "<b>중요한</b> 발표가", "있었는데", "- 네", "...그래서"])
+_korean = st.sampled_from(["우리는 내일", "서울로 갑니다.", "그리고", "정말요?",
+                           "<i>조용히</i> 나갔고", "{\\an8}음악", "<b>중요한</b> 발표가",
+                           "있었는데", "- 네", "...그래서"])
 _cue = st.lists(_korean, min_size=1, max_size=3)
 _english = st.lists(st.sampled_from(["a", "word", "longer-word", "x,", "end.", "Seoul",
                                      "extraordinarily"]), min_size=1, max_size=30)
