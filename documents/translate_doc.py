@@ -21,6 +21,7 @@ checked (:func:`documents.codes.missing_or_extra`) and a failure is a ``tags`` e
 """
 from __future__ import annotations
 
+import html
 import os
 import re
 from collections.abc import Iterable, Iterator
@@ -76,6 +77,8 @@ class _Placed:
     order: int                         # position in the source content
     at: int                            # offset in the unit's plain text
     target: int = -1                   # offset in the unit's English
+    kind: CodeKind = CodeKind.ISOLATED  # as placed: an isolated <a>…</a> pair is a pair here
+    pair: str = ""                     # what its partner shares (the id, for real pairs)
 
 
 @dataclass
@@ -111,14 +114,65 @@ def _plan(unit: Unit, name: str, max_chars: int) -> _Plan:
     text, codes, cuts = "", [], [0]
     for order, part in enumerate(content):
         if isinstance(part, Code):
-            codes.append(_Placed(part, order, len(text)))
+            codes.append(_Placed(part, order, len(text), kind=part.kind, pair=part.id))
             if part.id in hard:
                 cuts.append(len(text))
         else:
             text += part
     cuts.append(len(text))
+    _pair_tags(codes)
     sentences = [s for lo, hi in zip(cuts, cuts[1:]) for s in _split(text, lo, hi, max_chars)]
     return _Plan(unit, content, masked.ids if masked else frozenset(), text, codes, sentences)
+
+
+_WRAPPER = re.compile(r"\s*<(\w+)\b[^>]*>(.*)</\1>\s*", re.S)
+_OPEN_TAG = re.compile(r"\s*<([A-Za-z][\w:.-]*)(?:\s[^<>]*)?(?<!/)>\s*")
+_CLOSE_TAG = re.compile(r"\s*</([A-Za-z][\w:.-]*)\s*>\s*")
+
+
+def _tag_of(code: Code) -> tuple[str, str] | None:
+    """(``open``|``close``, tag name) when an isolated code stands for one HTML/XML tag:
+    ``<ph>&lt;a href="…"&gt;</ph>``, as Okapi and Trados write inline HTML in XLIFF."""
+    inner = code.data
+    while (m := _WRAPPER.fullmatch(inner)) is not None:
+        inner = m.group(2)
+    inner = html.unescape(inner)
+    if (m := _OPEN_TAG.fullmatch(inner)) is not None:
+        return "open", m.group(1).lower()
+    if (m := _CLOSE_TAG.fullmatch(inner)) is not None:
+        return "close", m.group(1).lower()
+    return None
+
+
+def _pair_tags(codes: list[_Placed]) -> None:
+    """Isolated codes that open and close one element (``<a href>`` … ``</a>``) are placed as
+    a pair, so the English never gets the ``</a>`` before the ``<a>``; they stay isolated
+    codes in the target. Only when every such pairing nests with the real pairs."""
+    stack: list[tuple[str, _Placed]] = []
+    found: list[tuple[_Placed, _Placed]] = []
+    for c in codes:
+        if c.code.kind is not CodeKind.ISOLATED or c.code.placeholder:
+            continue
+        tag = _tag_of(c.code)
+        if tag is None:
+            continue
+        if tag[0] == "open":
+            stack.append((tag[1], c))
+            continue
+        for k in range(len(stack) - 1, -1, -1):
+            if stack[k][0] == tag[1]:
+                found.append((stack[k][1], c))
+                del stack[k:]
+                break
+    if not found:
+        return
+    as_pairs = {id(o): (CodeKind.OPEN, f"tag:{o.code.id}") for o, _ in found}
+    as_pairs.update({id(c): (CodeKind.CLOSE, f"tag:{o.code.id}") for o, c in found})
+    trial = tuple(Code(*as_pairs.get(id(c), (c.kind, c.pair))[::-1]) for c in codes)
+    if nesting_problem(trial) is None:
+        for c in codes:
+            if id(c) in as_pairs:
+                c.kind, c.pair = as_pairs[id(c)]
 
 
 def _split(text: str, lo: int, hi: int, max_chars: int) -> list[_Sentence]:
@@ -235,10 +289,10 @@ def _inside(plan: _Plan) -> dict[int, list[_Placed]]:
     partner: dict[int, _Placed] = {}
     opens: dict[str, _Placed] = {}
     for c in plan.codes:
-        if c.code.kind is CodeKind.OPEN:
-            opens[c.code.id] = c
-        elif c.code.kind is CodeKind.CLOSE and c.code.id in opens:
-            o = opens.pop(c.code.id)
+        if c.kind is CodeKind.OPEN:
+            opens[c.pair] = c
+        elif c.kind is CodeKind.CLOSE and c.pair in opens:
+            o = opens.pop(c.pair)
             partner[id(o)], partner[id(c)] = c, o
     out: dict[int, list[_Placed]] = {}
     for i, s in enumerate(plan.sentences):
@@ -336,7 +390,7 @@ def _fill(plan: _Plan, alignments: dict[Key, list[int]]) -> None:
     for i, codes in by_sentence.items():
         _place_in_sentence(plan, i, codes, alignments.get((id(plan), i)))
     _nest(plan)
-    target = _assemble(plan)
+    target = _space_placeholders(plan, _assemble(plan))
     problems = missing_or_extra(plan.content, target)
     unit = plan.unit
     unit.target = unmask(target, plan.own)
@@ -345,6 +399,35 @@ def _fill(plan: _Plan, alignments: dict[Key, list[int]]) -> None:
         _report(plan, pos, "warning", message)
     for message in problems:
         _report(plan, 0, "error", message)
+
+
+def _space_placeholders(plan: _Plan, content: Content) -> Content:
+    """A placeholder glued to Korean (``{count}개``, ``{name}님``) is a word of its own in
+    English: where the English puts a letter or digit right against it, a space goes
+    between, unless the Korean had it glued to Latin letters or digits too (``v{version}``,
+    ``%s.txt`` keep theirs). ICU syntax is never touched."""
+    where = {c.code.id: c.at for c in plan.codes}
+    text = plan.text
+    parts = list(content)
+    for k, part in enumerate(parts):
+        if not (isinstance(part, Code) and part.id in plan.own and part.data != "#"
+                and not part.data.endswith("{") and not part.data.endswith("}}")):
+            continue
+        at = where.get(part.id, 0)
+        before_src = text[at - 1] if at > 0 else " "
+        after_src = text[at] if at < len(text) else " "
+        prev = parts[k - 1] if k > 0 else None
+        if isinstance(prev, str) and prev and _word_char(prev[-1]) \
+                and not _word_char(before_src):
+            parts[k - 1] = prev + " "
+        nxt = parts[k + 1] if k + 1 < len(parts) else None
+        if isinstance(nxt, str) and nxt and _word_char(nxt[0]) and not _word_char(after_src):
+            parts[k + 1] = " " + nxt
+    return tuple(parts)
+
+
+def _word_char(ch: str) -> bool:
+    return ch.isascii() and ch.isalnum()
 
 
 def _report(plan: _Plan, pos: int, severity: str, message: str) -> None:
@@ -386,7 +469,7 @@ def _place_in_sentence(plan: _Plan, i: int, codes: list[_Placed],
         q = local[id(c)]
         for t in terms:
             if t.start < q < t.end:
-                kind = c.code.kind
+                kind = c.kind
                 local[id(c)] = (t.start if kind is CodeKind.OPEN else t.end
                                 if kind is CodeKind.CLOSE else
                                 t.start if q - t.start <= t.end - q else t.end)
@@ -395,7 +478,7 @@ def _place_in_sentence(plan: _Plan, i: int, codes: list[_Placed],
                 break
 
     def term_edge(c: _Placed) -> int | None:
-        q, kind = local[id(c)], c.code.kind
+        q, kind = local[id(c)], c.kind
         for t in terms:
             if t.target_start is None or t.target_end is None:
                 continue
@@ -423,15 +506,15 @@ def _place_in_sentence(plan: _Plan, i: int, codes: list[_Placed],
     def point(c: _Placed) -> int:
         q = local[id(c)]
         attached = "after" if q > 0 and not source[q - 1].isspace() and (
-            c.code.kind is not CodeKind.OPEN) else "before"
+            c.kind is not CodeKind.OPEN) else "before"
         return align.place_point(q, len(source), english, toks, aligned,
-                                 c.code.kind.value, attached)
+                                 c.kind.value, attached)
 
     placed: dict[int, int] = {}
     mine = {id(c) for c in codes}
-    opens = {c.code.id: c for c in codes if c.code.kind is CodeKind.OPEN}
+    opens = {c.pair: c for c in codes if c.kind is CodeKind.OPEN}
     for c in codes:                                        # pairs within the sentence
-        o = opens.get(c.code.id) if c.code.kind is CodeKind.CLOSE else None
+        o = opens.get(c.pair) if c.kind is CodeKind.CLOSE else None
         if o is None or id(o) not in mine:
             continue
         span = align.place_span(local[id(o)], local[id(c)], toks, aligned, english)
@@ -488,7 +571,7 @@ def _tree(plan: _Plan) -> list[_Node]:
     roots: list[_Node] = []
     stack: list[_Node] = []
     for c in plan.codes:
-        kind = c.code.kind
+        kind = c.kind
         if kind is CodeKind.CLOSE:
             node = stack.pop()
             node.close = c
