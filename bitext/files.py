@@ -112,6 +112,14 @@ class DecodedText:
     text: str
     encoding: str
     notice: str | None = None       # shown to the user when the encoding was a guess
+    newline: str = "\n"             # the input's line end (first one found): CRLF from Windows
+
+
+def newline_of(text: str) -> str:
+    """``"\\r\\n"`` when the first line end is CRLF (a Windows file), else ``"\\n"``; a
+    bare CR (classic Mac) is read as a line end but written back as LF."""
+    lf = text.find("\n")
+    return "\r\n" if lf > 0 and text[lf - 1] == "\r" else "\n"
 
 
 def read_bytes(path: str | os.PathLike) -> bytes:
@@ -181,7 +189,7 @@ def decode(data: bytes, name: str) -> DecodedText:
 def _checked(text: str, encoding: str, notice: str | None, name: str) -> DecodedText:
     if not text.strip():
         raise InputError("input is empty", name)
-    return DecodedText(unicodedata.normalize("NFC", text), encoding, notice)
+    return DecodedText(unicodedata.normalize("NFC", text), encoding, notice, newline_of(text))
 
 
 def read_text(path: str | os.PathLike) -> DecodedText:

@@ -10,7 +10,7 @@ import json
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
-from bitext.qa.issue import ALL_CODES, CODES, LAYOUT_CODES, SEVERITIES, QAIssue
+from bitext.qa.issue import ALL_CODES, CODES, LAYOUT_CODES, SEVERITIES, STATE_CODES, QAIssue
 from bitext.records import AlignedSegment, TermRecord, TermStatus
 
 PROBLEMS = (TermStatus.MISSED, TermStatus.FORBIDDEN)
@@ -54,9 +54,10 @@ class TermReport:
                  "source": seg.source, "translation": seg.translation}
                 for seg, rec in self.problems
             ],
-            # the layout codes (documents' inline codes) only where a document run had them
+            # the layout codes (documents' inline codes) and the state codes (untranslated
+            # targets of a bilingual file) only where a run had them
             "qa": ({code: {sev: self.qa[code, sev] for sev in SEVERITIES}
-                    for code in (*CODES, *(c for c in LAYOUT_CODES
+                    for code in (*CODES, *(c for c in (*LAYOUT_CODES, *STATE_CODES)
                                            if any(self.qa[c, s] for s in SEVERITIES)))}
                    if self.qa_checked else None),
             "qa_problems": [

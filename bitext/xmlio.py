@@ -1,12 +1,19 @@
 """XML in and out for every format the toolkit reads or writes (TMX, XLIFF, TBX).
 
-One place parses untrusted XML (defusedxml, no DOCTYPE) and one place builds and serialises
-it, so a fix to escaping or to what is refused reaches all formats at once.
+One place parses untrusted XML (defusedxml: a DOCTYPE is accepted, entity declarations and
+external entities are not) and one place builds and serialises it, so a fix to escaping or to
+what is refused reaches all formats at once.
+
+The bytes are decoded here, not by expat (:func:`decode_xml`): expat knows few encodings (no
+CP949, and a ``LookupError`` for an unknown name), while a CAT tool may write UTF-16 with a BOM
+or a legacy code page; the parser then reads UTF-8 whatever the declaration says.
 """
 from __future__ import annotations
 
+import codecs
 import re
 import xml.etree.ElementTree as ET
+from dataclasses import dataclass
 
 import defusedxml.ElementTree as DET
 from defusedxml import DefusedXmlException
@@ -17,9 +24,86 @@ XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 XML_SPACE = "{http://www.w3.org/XML/1998/namespace}space"
 # Characters XML 1.0 cannot carry at all (not even as &#..;): C0 controls but tab/LF/CR.
 _XML_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
+_DECLARED = re.compile(rb"""^<\?xml[^>]*?\sencoding\s*=\s*["']([A-Za-z][A-Za-z0-9._-]*)["']""")
+_BOMS = ((codecs.BOM_UTF32_LE, "utf-32-le"), (codecs.BOM_UTF32_BE, "utf-32-be"),
+         (codecs.BOM_UTF8, "utf-8"), (codecs.BOM_UTF16_LE, "utf-16-le"),
+         (codecs.BOM_UTF16_BE, "utf-16-be"))
+_NO_BOM_UTF16 = ((b"<\x00?\x00", "utf-16-le"), (b"\x00<\x00?", "utf-16-be"))
 
 
 # --------------------------------------------------------------------------- reading
+
+@dataclass(frozen=True)
+class XmlText:
+    """An XML file's characters, and how to encode them back exactly as they came."""
+
+    text: str        # without the byte-order mark
+    encoding: str    # a Python codec name
+    bom: bytes       # the byte-order mark the file started with (b"" when none)
+
+    def encode(self, text: str) -> bytes:
+        """``text`` in the file's own encoding; a character it cannot hold becomes ``&#N;``
+        (only new text can hold one: the original characters all came from it)."""
+        return self.bom + text.encode(self.encoding, errors="xmlcharrefreplace")
+
+
+def decode_xml(data: bytes, name: str) -> XmlText:
+    """Decode an XML file by its byte-order mark, else its declaration, else UTF-8.
+
+    An unknown or unusable encoding name is a one-line error (expat raised ``LookupError``
+    or ``ValueError: multi-byte encodings are not supported``)."""
+    for bom, encoding in _BOMS:
+        if data.startswith(bom):
+            return XmlText(_decode(data[len(bom):], encoding, name), encoding, bom)
+    for head, encoding in _NO_BOM_UTF16:
+        if data.startswith(head):
+            return XmlText(_decode(data, encoding, name), encoding, b"")
+    declared = _DECLARED.match(data[:512])
+    encoding = "utf-8"
+    if declared:
+        label = declared.group(1).decode("ascii")
+        try:
+            encoding = codecs.lookup(label).name
+        except LookupError:
+            raise InputError(f"unknown encoding {label!r} in the XML declaration", name,
+                             1) from None
+        if encoding.startswith(("utf-16", "utf-32")):
+            # The declaration is ASCII, so the bytes are not UTF-16: expat reads them as UTF-8.
+            encoding = "utf-8"
+    return XmlText(_decode(data, encoding, name), encoding, b"")
+
+
+def _decode(data: bytes, encoding: str, name: str) -> str:
+    try:
+        return data.decode(encoding)
+    except UnicodeDecodeError as e:
+        wide = encoding.startswith(("utf-16", "utf-32"))
+        line = None if wide else data[:e.start].count(b"\n") + 1
+        raise InputError(f"not valid {encoding}: byte {e.object[e.start]:#04x} at offset "
+                         f"{e.start}", name, line) from None
+
+
+def defused_parser(target: object) -> DET.DefusedXMLParser:
+    """An expat parser that reads UTF-8 whatever the declaration says, accepts a DOCTYPE
+    (OmegaT's TMX, translate-toolkit's TBX have one) and refuses entity declarations (bombs)
+    and external entities (file reads)."""
+    return DET.DefusedXMLParser(target=target, encoding="utf-8", forbid_dtd=False,
+                                forbid_entities=True, forbid_external=True)
+
+
+def feed_xml(parser: DET.DefusedXMLParser, utf8: bytes, name: str) -> object:
+    """Feed the whole document and close; defusedxml and expat errors → one line."""
+    try:
+        parser.feed(utf8)
+        return parser.close()
+    except DefusedXmlException:
+        raise InputError("XML with a DOCTYPE that declares entities is refused (they can "
+                         "expand without bound or read local files); export it without them",
+                         name, parser.parser.CurrentLineNumber) from None
+    except DET.ParseError as e:
+        message = re.sub(r": line \d+, column \d+$", "", str(e))
+        raise InputError(f"not well-formed XML: {message}", name, e.position[0]) from None
+
 
 class _LineTarget:
     """TreeBuilder target that remembers the line of each start tag (for messages)."""
@@ -46,25 +130,17 @@ class _LineTarget:
 
 
 def parse_xml(data: bytes, name: str) -> tuple[ET.Element, dict[ET.Element, int]]:
-    """Parse untrusted XML with defusedxml, refusing any DOCTYPE; → root and start lines.
+    """Parse untrusted XML with defusedxml; → root and start lines.
 
     defusedxml's ElementTree parser (not lxml) so that one audited library does the
     refusing; its expat parser gives the line of each element and of each error.
     """
     target = _LineTarget()
-    parser = DET.DefusedXMLParser(target=target, forbid_dtd=True, forbid_entities=True,
-                                  forbid_external=True)
+    parser = defused_parser(target)
     target.parser = parser
-    try:
-        parser.feed(data)
-        return parser.close(), target.lines
-    except DefusedXmlException:
-        raise InputError("XML with a DOCTYPE or entity declarations is refused (they can "
-                         "read local files or expand without bound); export it without one",
-                         name, parser.parser.CurrentLineNumber) from None
-    except DET.ParseError as e:
-        message = re.sub(r": line \d+, column \d+$", "", str(e))
-        raise InputError(f"not well-formed XML: {message}", name, e.position[0]) from None
+    root = feed_xml(parser, decode_xml(data, name).text.encode("utf-8"), name)
+    assert isinstance(root, ET.Element)
+    return root, target.lines
 
 
 def local_name(tag: object) -> str:
@@ -81,21 +157,44 @@ CODE_ELEMENTS = frozenset({"bpt", "ept", "ph", "it", "ut", "sub"})
 def inline_text(elem: ET.Element | None) -> str:
     """Text of a ``<seg>``/``<source>``/``<target>``, with wrapping inline elements' text
     (``<hi>``, ``<g>``, ``<pc>``, ``<mrk>``), XLIFF 2 ``<cp hex>`` characters, and
-    without the native code inside ``<bpt>``, ``<ph>`` and the like."""
+    without the native code inside ``<bpt>``, ``<ph>`` and the like.
+
+    The walk keeps its own stack: 3,000 nested ``<g>`` must not reach Python's recursion
+    limit."""
     if elem is None:
         return ""
-    parts = [elem.text or ""]
-    for child in elem:
-        local = local_name(child.tag)
-        if local == "cp":
-            try:
-                parts.append(chr(int(child.get("hex", ""), 16)))
-            except ValueError:
-                pass
-        elif local not in CODE_ELEMENTS:
-            parts.append(inline_text(child))
-        parts.append(child.tail or "")
+    parts: list[str] = []
+    # Items are elements to enter, or strings (tails) to emit once their element is done.
+    stack: list[ET.Element | str] = [elem]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, str):
+            parts.append(item)
+            continue
+        parts.append(item.text or "")
+        for child in reversed(item):
+            stack.append(child.tail or "")
+            local = local_name(child.tag)
+            if local == "cp":
+                stack.append(code_point(child.get("hex", "")))
+            elif local not in CODE_ELEMENTS:
+                stack.append(child)
     return "".join(parts)
+
+
+def code_point(hex_value: str) -> str:
+    """The character an XLIFF 2 ``<cp hex="…"/>`` stands for.
+
+    ``<cp>`` exists for characters XML cannot carry (C0 controls), so those are returned;
+    what is no character at all (beyond U+10FFFF, a lone surrogate, unparsable) and NUL
+    (which no text consumer downstream takes) become U+FFFD, the replacement character."""
+    try:
+        value = int(hex_value, 16) if len(hex_value) <= 8 else -1
+    except ValueError:
+        value = -1
+    if value <= 0 or value > 0x10FFFF or 0xD800 <= value <= 0xDFFF:
+        return "\ufffd"
+    return chr(value)
 
 
 def is_lang(code: str | None, want: str) -> bool:

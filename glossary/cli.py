@@ -20,6 +20,8 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from bitext.errors import InputError
+from bitext.metavars import plain_metavars
+from bitext.resources import data_locations
 
 Register = Callable[[argparse._SubParsersAction, argparse.ArgumentParser], None]
 EXIT_OK, EXIT_PROBLEMS, EXIT_BAD_INPUT = 0, 1, 2
@@ -30,9 +32,9 @@ def emit_json(data: object) -> None:
 
 
 def default_glossary_path() -> Path | None:
-    """``resources/glossary`` under the current folder, else the one beside this package."""
-    for base in (Path.cwd(), Path(__file__).resolve().parents[1]):
-        path = base / "resources" / "glossary"
+    """``resources/glossary`` under the current folder, else the checkout's, else the
+    installed copy's (``<prefix>/share/koen-terminology/glossary``)."""
+    for path in (Path.cwd() / "resources" / "glossary", *data_locations("glossary")):
         if path.is_dir():
             return path
     return None
@@ -109,7 +111,7 @@ def run_check(args: argparse.Namespace) -> int:
     reviewer, while a missed term is a broken contract."""
     from bitext.formats import read_bilingual
     from bitext.gate import TERM_CODES, describe, failing, parse_fail_on
-    from bitext.qa import check_pair
+    from bitext.qa import check_pair, untranslated_target
     from bitext.records import AlignedSegment
     from bitext.report import render_json, render_text, summarise
     from glossary.check import check_segment
@@ -122,14 +124,17 @@ def run_check(args: argparse.Namespace) -> int:
     path = args.glossary or default_glossary_path()
     if path is None:
         raise InputError("no glossary: pass --glossary PATH", "resources/glossary")
-    matcher = TermMatcher(load_glossary(path))
+    glossary = load_glossary(path)
     pairs = read_bilingual(args.file, args.format, source_lang=args.source_lang,
                            target_lang=args.target_lang)
+    matcher = TermMatcher(glossary)      # after the input is read: Kiwi takes seconds to load
     segments = [
         AlignedSegment(index, pair.source, pair.translation,
+                       [] if pair.untranslated else
                        check_segment(matcher.find(pair.source), pair.translation),
                        doc=pair.doc or str(args.file), line=pair.line,
-                       qa=check_pair(pair.source, pair.translation) if args.qa else [])
+                       qa=([untranslated_target(pair.translation)] if pair.untranslated else
+                           check_pair(pair.source, pair.translation) if args.qa else []))
         for index, pair in enumerate(pairs, start=1)
     ]
     report = summarise(segments)
@@ -141,13 +146,22 @@ def run_check(args: argparse.Namespace) -> int:
     return EXIT_PROBLEMS if report.failed or gate else EXIT_OK
 
 
+def _warn(warnings: list[InputError]) -> None:
+    """One ``file:line: warning: message`` line each, on stderr."""
+    for warning in warnings:
+        where = str(warning)[: -len(warning.message)]
+        print(f"{where}warning: {warning.message}", file=sys.stderr)
+
+
 def run_export(args: argparse.Namespace) -> int:
     from glossary.interchange import export_glossary
+    warnings: list[InputError] = []
     count = export_glossary(args.path, args.to, args.output, args.flavor,
-                            args.source_lang, args.target_lang)
+                            args.source_lang, args.target_lang, warnings)
+    _warn(warnings)
     if args.json:
         emit_json({"output": args.output, "format": args.to, "flavor": args.flavor,
-                   "terms": count})
+                   "terms": count, "warnings": [str(w) for w in warnings]})
     elif args.output != "-":
         print(f"wrote {count} terms to {args.output}", file=sys.stderr)
     return EXIT_OK
@@ -155,10 +169,13 @@ def run_export(args: argparse.Namespace) -> int:
 
 def run_import(args: argparse.Namespace) -> int:
     from glossary.interchange import import_glossary
+    warnings: list[InputError] = []
     terms = import_glossary(args.file, args.from_, args.output, args.source_lang,
-                            args.target_lang)
+                            args.target_lang, warnings)
+    _warn(warnings)
     if args.json:
-        emit_json({"output": args.output, "format": args.from_, "terms": len(terms)})
+        emit_json({"output": args.output, "format": args.from_, "terms": len(terms),
+                   "warnings": [str(w) for w in warnings]})
     elif args.output != "-":
         print(f"wrote {len(terms)} terms to {args.output}", file=sys.stderr)
     return EXIT_OK
@@ -202,7 +219,8 @@ def register_builtin(sub: argparse._SubParsersAction, common: argparse.ArgumentP
                                    "--fail-on names.")
     p.add_argument("file", metavar="FILE")
     p.add_argument("-g", "--glossary", metavar="PATH",
-                   help="glossary file or folder (default: resources/glossary)")
+                   help="glossary file or folder (default: resources/glossary, or the "
+                        "installed one)")
     p.add_argument("--format", choices=READ_FORMATS,
                    help="bilingual format (default: from the extension)")
     p.add_argument("--qa", action=argparse.BooleanOptionalAction, default=True,
@@ -216,7 +234,8 @@ def register_builtin(sub: argparse._SubParsersAction, common: argparse.ArgumentP
     p.add_argument("path", metavar="PATH")
     p.add_argument("--to", required=True, choices=FORMATS)
     p.add_argument("--flavor", choices=FLAVORS,
-                   help="csv/tsv shape: full (default, with notes), deepl, google, amazon")
+                   help="csv/tsv shape: full (default, with notes), deepl, google, "
+                        "google-sets (equivalent term sets, csv), amazon")
     p.add_argument("-o", "--output", required=True, metavar="OUT", help="output file or -")
     _languages(p)
     p.set_defaults(run=run_export)
@@ -238,7 +257,7 @@ def build_parser(extra: Sequence[Register] = ()) -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
     for register in (register_builtin, *extra):
         register(sub, common)
-    return parser
+    return plain_metavars(parser)
 
 
 def main(argv: Sequence[str] | None = None, extra: Sequence[Register] = ()) -> int:

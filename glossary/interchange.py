@@ -33,8 +33,12 @@ def glossary_meta(path: str | Path) -> tuple[str | None, str | None]:
 
 
 def export_glossary(path: str | Path, to: str, out: str | Path, flavor: str | None = None,
-                    source_lang: str = "ko", target_lang: str = "en") -> int:
-    """Write the glossary at ``path`` as ``to``; returns the number of terms written."""
+                    source_lang: str = "ko", target_lang: str = "en",
+                    warnings: list[InputError] | None = None) -> int:
+    """Write the glossary at ``path`` as ``to``; returns the number of terms written.
+
+    What the chosen form drops (context rules in a vendor CSV) is appended to ``warnings``.
+    """
     if to not in FORMATS:
         raise InputError(f"unknown export format {to!r} (choose from {', '.join(FORMATS)})")
     glossary = load_glossary(path)
@@ -45,14 +49,18 @@ def export_glossary(path: str | Path, to: str, out: str | Path, flavor: str | No
         data: str | bytes = to_tbx(glossary.terms, name, description, source_lang, target_lang)
     else:
         data = export_table(glossary.terms, flavor or "full", DELIMITER[to], source_lang,
-                            target_lang)
+                            target_lang, warnings)
     atomic_write(out, data)
     return len(glossary)
 
 
 def import_glossary(path: str | Path, from_: str, out: str | Path,
-                    source_lang: str = "ko", target_lang: str = "en") -> list[Term]:
+                    source_lang: str = "ko", target_lang: str = "en",
+                    warnings: list[InputError] | None = None) -> list[Term]:
     """Read a TBX/CSV/TSV glossary and write it as canonical YAML; returns the terms.
+
+    Entries skipped on the way (a TBX concept without one of the two languages) are appended
+    to ``warnings``.
 
     The result is checked with the loader's own conflict rule before anything is written, so
     an import never produces a YAML file the loader would refuse.
@@ -61,7 +69,7 @@ def import_glossary(path: str | Path, from_: str, out: str | Path,
         raise InputError(f"unknown import format {from_!r} (choose from {', '.join(FORMATS)})")
     name = description = None
     if from_ == "tbx":
-        terms, name, description = read_tbx(path, source_lang, target_lang)
+        terms, name, description = read_tbx(path, source_lang, target_lang, warnings)
     else:
         terms = read_table(path, DELIMITER[from_])
     check_conflicts(terms)

@@ -1,7 +1,9 @@
 """Reading glossary YAML with the file and line of every entry kept for error messages.
 
 Only PyYAML's safe loader is used: a glossary arrives by pull request from anyone, and
-``!!python/object`` tags must never build objects.
+``!!python/object`` tags must never build objects.  For the same reason aliases and anchors
+are refused while composing, before anything could expand them (a 1 KB alias bomb would hang
+``glossary lint``), and so are nesting past :data:`MAX_DEPTH` and non-string keys.
 """
 from __future__ import annotations
 
@@ -10,6 +12,8 @@ from typing import Any
 
 import yaml
 
+from bitext.errors import InputError
+from bitext.yamlsafe import BoundedLoader, load_yaml
 from glossary.model import Context, Example, Glossary, GlossaryError, Location, Term, match_key, nfc
 
 TERM_KEYS = ("source", "target", "variants", "forbidden", "compounds", "note", "context",
@@ -19,17 +23,26 @@ EXAMPLE_KEYS = ("source", "translation", "contains")
 TOP_KEYS = ("terms", "name", "description")
 LINE = "__line__"
 KEY_LINES = "__key_lines__"
+MAX_DEPTH = 20           # a glossary nests six levels (file, terms, term, examples, …)
 
 
-class _LineLoader(yaml.SafeLoader):
-    """Safe loader whose mappings remember the line of themselves and of each key."""
+class _LineLoader(BoundedLoader):
+    """Safe loader whose mappings remember the line of themselves and of each key; no
+    aliases or anchors, shallow nesting, scalar keys only."""
+
+    allow_aliases = False
+    max_depth = MAX_DEPTH
 
     def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict:
         key_lines: dict[Any, int] = {}
         for key_node, _ in node.value:
+            if not isinstance(key_node, yaml.ScalarNode):
+                raise GlossaryError("a key must be a plain string, not a list or mapping "
+                                    "(`? [a, b]` complex keys are not allowed)",
+                                    self.source_name, key_node.start_mark.line + 1)
             key = self.construct_object(key_node, deep=deep)
             if key in key_lines:
-                raise GlossaryError(f"duplicate key {key!r} in one entry", None,
+                raise GlossaryError(f"duplicate key {key!r} in one entry", self.source_name,
                                     key_node.start_mark.line + 1)
             key_lines[key] = key_node.start_mark.line + 1
         mapping = super().construct_mapping(node, deep=True)
@@ -60,20 +73,11 @@ def read_yaml(path: Path) -> Any:
         line = path.read_bytes()[: e.start].count(b"\n") + 1
         raise GlossaryError("not UTF-8 (save the glossary as UTF-8)", str(path), line) from None
     try:
-        return yaml.load(text, Loader=_LineLoader)  # noqa: S506 - _LineLoader is a SafeLoader
-    except GlossaryError as e:
-        e.path = str(path)
+        return load_yaml(text, str(path), _LineLoader)
+    except GlossaryError:
         raise
-    except yaml.constructor.ConstructorError as e:
-        mark = e.problem_mark
-        tag = e.problem.split("tag ")[-1] if e.problem else "tag"
-        raise GlossaryError(f"YAML tag {tag} is not allowed (plain YAML only)", str(path),
-                            mark.line + 1 if mark else None) from None
-    except yaml.YAMLError as e:
-        mark = getattr(e, "problem_mark", None)
-        problem = getattr(e, "problem", None) or str(e).splitlines()[0]
-        raise GlossaryError(f"malformed YAML: {problem}", str(path),
-                            mark.line + 1 if mark else None) from None
+    except InputError as e:
+        raise GlossaryError(e.message, e.path, e.line) from None
 
 
 def _strings(value: Any, what: str, path: str, line: int) -> tuple[str, ...]:

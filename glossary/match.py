@@ -14,16 +14,33 @@ from __future__ import annotations
 
 from bisect import bisect_right
 from dataclasses import dataclass
+from typing import TypeVar
 
 import ahocorasick
 
 from glossary.korean import AMBIGUOUS_TAILS, is_hangul_syllable, is_particle_chain, is_word_char
 from glossary.model import Glossary, Term, match_key
-from glossary.morph import Analysis, analyse, sentence_spans, verb_stem
+from glossary.morph import Analysis, analyse, sentence_spans, verb_key, verb_stem
 
 Stem = tuple[tuple[str, str], ...]   # a verb lemma's stem morphemes, (form, tag)
 # A hit for Kiwi to judge: start, end, term index, verb stem or None, glued left, glued right
 Doubtful = tuple[int, int, int, Stem | None, bool, bool]
+
+Hit = TypeVar("Hit", bound=tuple)  # any hit tuple that starts with (start, end, …)
+
+
+@dataclass(frozen=True)
+class Lemma:
+    """A spelling ending in 다 that may be a verb lemma (구독하다) or a noun (캐나다).
+
+    Each such spelling has two automaton entries, its rule key as a verb (``as_verb``) and
+    its whole spelling as a noun; :func:`glossary.morph.verb_stem` (Kiwi) decides which one
+    counts, on the first sentence that needs it, so building a matcher never loads Kiwi.
+    """
+
+    spelling: str
+    as_verb: bool
+
 
 MIN_CHUNK = 2  # an unlisted spacing may not split a term into one-syllable pieces (그 전 장)
 
@@ -43,8 +60,7 @@ def _spaced(text: str) -> str:
     return " ".join(text.split()).lower()
 
 
-def _not_covered(doubtful: list[Doubtful], accepted: list[tuple[int, int, int]]
-                 ) -> list[Doubtful]:
+def _not_covered(doubtful: list[Hit], accepted: list[tuple[int, int, int]]) -> list[Hit]:
     """Drop doubtful hits inside a longer hit the particle rule already accepted.
 
     That word is the accepted term plus particles (공감지능은 holds 공감, the stem of 공감하다),
@@ -87,14 +103,22 @@ class TermMatcher:
         self.analysed = 0
         self._terms = ahocorasick.Automaton()
         self._listed: set[str] = set()   # spellings as listed, spaces normalised
-        entries: dict[str, list[tuple[int, int, Stem | None]]] = {}
+        entries: dict[str, list[tuple[int, int, Stem | Lemma | None]]] = {}
+
+        def add(key: str, index: int, kind: Stem | Lemma | None) -> None:
+            if key:
+                entries.setdefault(key, []).append((index, len(key), kind))
+
         for index, term in enumerate(terms):
             for spelling in term.spellings:
-                verb = verb_stem(spelling) if morphology else None
-                key = match_key(verb[0] if verb else spelling)
-                if key:
-                    entries.setdefault(key, []).append((index, len(key), verb and verb[1]))
-                    self._listed.add(_spaced(spelling))
+                self._listed.add(_spaced(spelling))
+                rule_key = verb_key(spelling) if morphology else None
+                if rule_key is None:
+                    add(match_key(spelling), index, None)
+                    continue
+                # Verb or noun ending in 다? Kiwi decides when a sentence holds either key.
+                add(match_key(rule_key), index, Lemma(spelling, as_verb=True))
+                add(match_key(spelling), index, Lemma(spelling, as_verb=False))
         for key, found in entries.items():  # a noun and a verb may share a key (구독, 구독하다)
             self._terms.add_word(key, found)
         self._context = ahocorasick.Automaton()
@@ -121,24 +145,24 @@ class TermMatcher:
         where = _positions(text)
         candidates: list[tuple[int, int, int]] = []
         doubtful: list[Doubtful] = []
+        pending: list[tuple[int, int, int, Lemma, tuple[bool, str, bool]]] = []
         for last, found in hits:
-            for index, length, stem in found:
+            for index, length, kind in found:
                 start, end = where[last - length + 1], where[last] + 1
                 edges = self._edges(text, start, end)
                 if edges is None:
                     continue
-                left, tail, unsure = edges
-                compounds = self.terms[index].compounds
-                if stem is None:
-                    glued = left or tail == "joined"   # compound, suffix or another word
-                    if not glued and not unsure:
-                        candidates.append((start, end, index))
-                        continue
-                    if glued and not compounds:
-                        continue
-                elif tail == "none" or (left and not compounds):
+                if isinstance(kind, Lemma):
+                    if self._may_fit(index, kind.as_verb, edges):
+                        pending.append((start, end, index, kind, edges))
                     continue
-                doubtful.append((start, end, index, stem, left, tail != "none"))
+                self._judge(start, end, index, kind, edges, candidates, doubtful)
+        # Lemmas are resolved (Kiwi) only for hits no accepted longer term already covers:
+        # 공감 of 공감하다 inside 공감지능은 never loads Kiwi.
+        for start, end, index, lemma, edges in _not_covered(pending, candidates):
+            stem = verb_stem(lemma.spelling)
+            if lemma.as_verb == (stem is not None):
+                self._judge(start, end, index, stem and stem[1], edges, candidates, doubtful)
         doubtful = _not_covered(doubtful, candidates)
         if doubtful:
             candidates += self._by_morphemes(text, doubtful)
@@ -153,6 +177,31 @@ class TermMatcher:
             TermMatch(self.terms[i], s, e, text[s:e], self.terms[i].context.allows(present))
             for s, e, i in sorted(chosen)
         ]
+
+    def _may_fit(self, index: int, as_verb: bool, edges: tuple[bool, str, bool]) -> bool:
+        """The edge tests of :meth:`_judge` that need no stem: a lemma hit failing them is
+        dropped before Kiwi is asked whether the lemma is a verb."""
+        left, tail, _ = edges
+        if as_verb:
+            return tail != "none" and not (left and not self.terms[index].compounds)
+        return not ((left or tail == "joined") and not self.terms[index].compounds)
+
+    def _judge(self, start: int, end: int, index: int, stem: Stem | None,
+               edges: tuple[bool, str, bool], candidates: list[tuple[int, int, int]],
+               doubtful: list[Doubtful]) -> None:
+        """Accept a hit by the particle rule, drop it, or leave it to Kiwi (``doubtful``)."""
+        left, tail, unsure = edges
+        compounds = self.terms[index].compounds
+        if stem is None:
+            glued = left or tail == "joined"   # compound, suffix or another word
+            if not glued and not unsure:
+                candidates.append((start, end, index))
+                return
+            if glued and not compounds:
+                return
+        elif tail == "none" or (left and not compounds):
+            return
+        doubtful.append((start, end, index, stem, left, tail != "none"))
 
     def context_words(self, lowered: str) -> set[str]:
         if not self._has_context:

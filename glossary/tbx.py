@@ -43,6 +43,8 @@ CONTEXT_NOTE = re.compile(r"^(when|unless): (\[.*\])$", re.S)
 EXAMPLE_NOTE = re.compile(r"^example (\d+): (\{.*\})$", re.S)
 NO_COMPOUNDS_NOTE = "compounds: false"
 GENERATOR = "koen-terminology glossary export"
+ORIGIN = "a koen-terminology YAML glossary"
+TITLE, DESCRIPTION = "title", "description"     # ``<p type="…">`` in ``sourceDesc``
 
 
 def _json(value: object) -> str:
@@ -63,12 +65,18 @@ def to_tbx(terms: Iterable[Term], name: str | None = None, description: str | No
     # spec's examples do (no ns0: prefixes).
     root = ET.Element("tbx", {"type": "TBX-Basic", "style": "dca", XML_LANG: target_lang,
                               "xmlns": TBX_NS})
+    # The header both schemas accept (the TBX core RelaxNG wants publicationStmt before
+    # titleStmt, TBX-Basic the opposite, and both a sourceDesc): publicationStmt, then one
+    # sourceDesc holding the title and description as typed paragraphs.
     file_desc = sub(sub(root, "tbxHeader"), "fileDesc")
-    if name:
-        sub(sub(file_desc, "titleStmt"), "title", name)
     sub(sub(file_desc, "publicationStmt"), "p", GENERATOR)
+    source_desc = sub(file_desc, "sourceDesc")
+    if name:
+        sub(source_desc, "p", name, type=TITLE)
     if description:
-        sub(sub(file_desc, "sourceDesc"), "p", description)
+        sub(source_desc, "p", description, type=DESCRIPTION)
+    if not name and not description:
+        sub(source_desc, "p", ORIGIN)
     body = sub(sub(root, "text"), "body")
     for number, term in enumerate(terms, start=1):
         entry = sub(body, "conceptEntry", id=f"c{number}")
@@ -142,13 +150,15 @@ def _lang_terms(lang_sec: ET.Element) -> tuple[str | None, list[str], list[str],
     return preferred, admitted, forbidden, head
 
 
+def _lang_sec(entry: ET.Element, lang: str) -> ET.Element | None:
+    return next((s for s in _children(entry, "langSec", "langSet")
+                 if _lang(s).split("-")[0] == lang), None)
+
+
 def _entry_to_term(entry: ET.Element, lines: dict, name: str, source_lang: str,
                    target_lang: str) -> Term:
     line = lines.get(entry)
-    ko = next((s for s in _children(entry, "langSec", "langSet")
-               if _lang(s).split("-")[0] == source_lang), None)
-    en = next((s for s in _children(entry, "langSec", "langSet")
-               if _lang(s).split("-")[0] == target_lang), None)
+    ko, en = _lang_sec(entry, source_lang), _lang_sec(entry, target_lang)
     if ko is None or en is None:
         raise InputError(f"concept entry without both a {source_lang!r} and a {target_lang!r} "
                          "language section", name, line)
@@ -187,9 +197,15 @@ def _entry_to_term(entry: ET.Element, lines: dict, name: str, source_lang: str,
                 context=Context(**context), examples=tuple(examples), compounds=compounds)
 
 
-def read_tbx(path: str | Path, source_lang: str = "ko", target_lang: str = "en"
+def read_tbx(path: str | Path, source_lang: str = "ko", target_lang: str = "en",
+             warnings: list[InputError] | None = None
              ) -> tuple[list[Term], str | None, str | None]:
-    """Terms, title and description of a TBX file; DOCTYPE/entities refused."""
+    """Terms, title and description of a TBX file; DOCTYPE/entities refused.
+
+    A multilingual termbase often has concepts without one of the two languages (a
+    German-French entry in a ko/en/de/fr file): those are skipped, each with a warning
+    appended to ``warnings``, rather than refusing the whole file.
+    """
     name = str(path)
     root, lines = parse_xml(read_bytes(path), name)
     if local_name(root.tag) not in ("tbx", "martif"):
@@ -198,9 +214,35 @@ def read_tbx(path: str | Path, source_lang: str = "ko", target_lang: str = "en"
     entries = [e for e in root.iter() if local_name(e.tag) in ("conceptEntry", "termEntry")]
     if not entries:
         raise InputError("no concept entries in this TBX file", name)
-    terms = [_entry_to_term(e, lines, name, source_lang.lower(), target_lang.lower())
-             for e in entries]
-    title = next((_text(e) for e in root.iter() if local_name(e.tag) == "title"), None)
-    source_desc = next((e for e in root.iter() if local_name(e.tag) == "sourceDesc"), None)
-    description = _text(source_desc).strip() or None if source_desc is not None else None
+    source_lang, target_lang = source_lang.lower(), target_lang.lower()
+    terms = []
+    for entry in entries:
+        missing = [lang for lang in (source_lang, target_lang) if _lang_sec(entry, lang) is None]
+        if missing:
+            if warnings is not None:
+                warnings.append(InputError(
+                    f"skipped a concept entry without a {' or '.join(map(repr, missing))} "
+                    "language section", name, lines.get(entry)))
+            continue
+        terms.append(_entry_to_term(entry, lines, name, source_lang, target_lang))
+    if not terms:
+        raise InputError(f"no concept entry has both a {source_lang!r} and a {target_lang!r} "
+                         "language section", name)
+    title, description = _header(root)
     return terms, title, description
+
+
+def _header(root: ET.Element) -> tuple[str | None, str | None]:
+    """Title and description: this exporter's typed ``sourceDesc`` paragraphs, else (other
+    tools) a ``titleStmt/title`` and the ``sourceDesc`` text."""
+    header = next((e for e in root if local_name(e.tag) in ("tbxHeader", "martifHeader")), None)
+    if header is None:
+        return None, None
+    source_desc = next((e for e in header.iter() if local_name(e.tag) == "sourceDesc"), None)
+    paragraphs = _children(source_desc, "p") if source_desc is not None else []
+    typed = {p.get("type"): _text(p).strip() for p in paragraphs if p.get("type")}
+    if TITLE in typed or DESCRIPTION in typed:
+        return typed.get(TITLE) or None, typed.get(DESCRIPTION) or None
+    title = next((_text(e) for e in header.iter() if local_name(e.tag) == "title"), None)
+    description = _text(source_desc).strip() or None if source_desc is not None else None
+    return title, description

@@ -16,6 +16,7 @@ as a term failure.
 from __future__ import annotations
 
 import argparse
+import os
 import shutil
 import sys
 import traceback
@@ -26,11 +27,12 @@ from bitext.files import STDIO, read_text
 from bitext.formats import FORMATS, format_for, write_segments
 from bitext.formats.common import tool_version
 from bitext.gate import add_fail_on_argument, describe, failing, parse_fail_on
+from bitext.metavars import plain_metavars
 from bitext.report import render_json, render_text, summarise
 from documents.registry import NOT_YET, PACKAGES, extensions
 from documents.translate_doc import ALIGNERS
 from koen import outputs
-from translate.model_files import ModelError, candidates, open_model
+from translate.model_files import ENV_VAR, ModelError, candidates, chosen_candidate, open_model
 from translate.options import DecodeOptions, add_translation_arguments
 from translate.segment import segment_text
 
@@ -91,11 +93,17 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--debug", action="store_true",
                    help="show the traceback of an unexpected error")
     p.add_argument("--version", action="version", version=f"%(prog)s {tool_version()}")
-    return p
+    return plain_metavars(p)
 
 
 def list_models(explicit: str | None) -> int:
+    """Every place looked in, in order; the one a run would use says how it was chosen
+    (``--model``, ``$KOEN_MODEL`` or ``default``), the other default places ``fallback``
+    (or ``unused`` when an explicit choice wins, absent or not)."""
+    chosen = chosen_candidate(explicit)
     for how, path in candidates(explicit):
+        if how == "default" and path != chosen:
+            how = "unused" if explicit or os.environ.get(ENV_VAR) else "fallback"
         if not path.exists():
             print(f"{how:10} {path}  (absent)")
             continue
@@ -171,7 +179,8 @@ def run_text(args: argparse.Namespace, fail_on: frozenset[str]) -> int:
     aligned = list(translator.translate_segments(segments, bar.update if bar else None))
     if bar:
         bar.close()
-    write_segments(aligned, args.output, fmt, glossary_name=", ".join(args.glossary))
+    write_segments(aligned, args.output, fmt, newline=decoded.newline,
+                   glossary_name=", ".join(args.glossary))
     if args.bilingual:
         write_segments(aligned, args.bilingual, glossary_name=", ".join(args.glossary))
     report = summarise(aligned)

@@ -134,18 +134,47 @@ LAUGHS = """<?xml version="1.0"?>
 <tmx version="1.4"><body><tu><tuv xml:lang="ko"><seg>&lol4;</seg></tuv>
 <tuv xml:lang="en"><seg>x</seg></tuv></tu></body></tmx>
 """
-PUBLIC_DTD = """<?xml version="1.0"?>
-<!DOCTYPE tmx SYSTEM "http://example.invalid/tmx14.dtd">
-<tmx version="1.4"><body/></tmx>
+OMEGAT_TMX11 = """<?xml version="1.0" encoding="UTF-8"?>
+<!DOCTYPE tmx SYSTEM "tmx11.dtd">
+<tmx version="1.1">
+  <header creationtool="OmegaT" o-tmf="OmegaT TMX" adminlang="EN-US" datatype="plaintext" \
+segtype="sentence" creationtoolversion="1.7.3" srclang="KO"/>
+  <body>
+    <tu>
+      <tuv lang="KO"><seg>공감지능</seg></tuv>
+      <tuv lang="EN-US"><seg>Affectionate Intelligence</seg></tuv>
+    </tu>
+  </body>
+</tmx>
 """
 
 
-@pytest.mark.parametrize("doc", [XXE, LAUGHS, PUBLIC_DTD], ids=["xxe", "laughs", "dtd"])
-def test_doctype_refused(tmp_path, doc):
+@pytest.mark.parametrize(("doc", "line"), [(XXE, 2), (LAUGHS, 3)], ids=["xxe", "laughs"])
+def test_entities_refused(tmp_path, doc, line):
     p = write(tmp_path, "evil.tmx", doc)
-    with pytest.raises(InputError, match="DOCTYPE") as e:
+    with pytest.raises(InputError, match="DOCTYPE that declares entities") as e:
         read_bilingual(p)
-    assert e.value.path == str(p) and e.value.line == 2
+    assert e.value.path == str(p) and e.value.line == line    # the first declaration
+
+
+def test_doctype_without_entities_reads(tmp_path):
+    """OmegaT writes TMX 1.1 with a DOCTYPE and upper-case ``lang``: it reads (no DTD is
+    fetched: the system id names a file that is not there)."""
+    pairs = read_bilingual(write(tmp_path, "omegat.tmx", OMEGAT_TMX11))
+    assert [(p.source, p.translation) for p in pairs] == [("공감지능", "Affectionate Intelligence")]
+
+
+def test_unknown_encoding_is_one_line(tmp_path):
+    p = write(tmp_path, "x.tmx", OMEGAT_TMX11.replace("UTF-8", "bogus"))
+    with pytest.raises(InputError, match="unknown encoding 'bogus'") as e:
+        read_bilingual(p)
+    assert e.value.line == 1
+
+
+def test_deeply_nested_inline_elements(tmp_path):
+    deep = "<hi>" * 3000 + "공감" + "</hi>" * 3000
+    p = write(tmp_path, "deep.tmx", OMEGAT_TMX11.replace("<seg>공감지능</seg>", f"<seg>{deep}</seg>"))
+    assert read_bilingual(p)[0].source == "공감"
 
 
 def test_wrong_root(tmp_path):
@@ -192,7 +221,7 @@ XLIFF12 = """<?xml version="1.0" encoding="UTF-8"?>
 def test_xliff2(tmp_path):
     pairs = read_bilingual(write(tmp_path, "in.xlf", XLIFF2))
     assert pairs == [BilingualPair("전장 부품이다!", "Vehicle components!", 5, "doc.html"),
-                     BilingualPair("미번역", "", 10, "doc.html")]
+                     BilingualPair("미번역", "", 10, "doc.html", untranslated=True)]
 
 
 def test_xliff12_with_and_without_seg_source(tmp_path):

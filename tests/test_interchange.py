@@ -70,12 +70,12 @@ def test_import_tbx_from_another_tool(tmp_path):
     assert load_glossary(out).terms == [term]
 
 
-@pytest.mark.parametrize("name", ["xxe.tbx", "billion-laughs.tbx"])
-def test_tbx_with_entities_is_refused_by_line(name, tmp_path, capsys):
+@pytest.mark.parametrize(("name", "line"), [("xxe.tbx", 2), ("billion-laughs.tbx", 3)])
+def test_tbx_with_entities_is_refused_by_line(name, line, tmp_path, capsys):
     out = tmp_path / "g.yaml"
     code = main(["import", str(FIXTURES / name), "--from", "tbx", "-o", str(out)])
     err = capsys.readouterr().err
-    assert code == 2 and err.startswith(f"{FIXTURES / name}:2: ") and err.count("\n") == 1
+    assert code == 2 and err.startswith(f"{FIXTURES / name}:{line}: ") and err.count("\n") == 1
     assert "DOCTYPE" in err and not out.exists()
 
 
@@ -176,3 +176,26 @@ def test_bad_compounds_cell_is_an_error_with_its_line(tmp_path, capsys):
                      "전장,vehicle components,,,,maybe\n", encoding="utf-8")
     code = main(["import", str(table), "--from", "csv", "-o", str(tmp_path / "g.yaml")])
     assert code == 2 and f"{table}:3: compounds is 'maybe'" in capsys.readouterr().err
+
+
+TTK_TBX = """<?xml version="1.0" encoding="utf-8"?>
+<!DOCTYPE martif PUBLIC "ISO 12200:1999A//DTD MARTIF core (DXFcdV04)//EN" "TBXcdv04.dtd">
+<martif type="TBX" xml:lang="en">
+<martifHeader><fileDesc><sourceDesc><p>Translate Toolkit</p></sourceDesc></fileDesc>
+</martifHeader>
+<text><body>
+<termEntry><langSet xml:lang="ko"><tig><term>사이니지</term></tig></langSet>
+<langSet xml:lang="en"><tig><term>signage</term></tig></langSet></termEntry>
+</body></text>
+</martif>
+"""
+
+
+def test_tbx_with_a_doctype_and_no_entities_imports(tmp_path):
+    """translate-toolkit writes a TBX v2 DOCTYPE (issue 18 item 13): accepted, since it
+    declares no entity; nothing is fetched from the system id."""
+    path = tmp_path / "ttk.tbx"
+    path.write_text(TTK_TBX, encoding="utf-8")
+    out = tmp_path / "g.yaml"
+    [term] = import_glossary(path, "tbx", out)
+    assert (term.source, term.target) == ("사이니지", "signage")

@@ -197,3 +197,65 @@ def test_what_the_readme_says_is_not_matched():
     assert m.find("서로 도와 일한다") == []             # ㅂ-irregular stem
     assert m.find("정수기를 구독하는 고객") == []       # a noun entry is not its 하다 verb
     assert [x.surface for x in m.find("탄소 배출과 전기 요금")] == ["탄소", "전기"]
+
+
+# ----------------------------------------------------------------- Kiwi only when a text needs it
+
+VERB_LEMMAS = ["구독하다", "공감하다", "공감되다", "발전시키다", "자연스럽다", "평화롭다",
+               "정답다", "아름답다", "내밀다", "지원하다", "출시하다", "확대되다", "선도하다",
+               "깨끗하다", "사랑받다", "공격당하다"]
+
+
+@pytest.mark.parametrize("lemma", VERB_LEMMAS)
+def test_rule_key_agrees_with_kiwis_stem(lemma):
+    """The automaton key is derived without Kiwi; it must not reach past where Kiwi cuts the
+    stem, or inflections that fuse the suffix (했, 됐, 스러운) would not be found."""
+    from glossary.morph import verb_key, verb_stem
+
+    stem = verb_stem(lemma)
+    assert stem is not None, lemma
+    assert stem[0].startswith(verb_key(lemma) or "-")
+
+
+def test_shipped_glossaries_verb_keys_agree_with_kiwi():
+    from pathlib import Path
+
+    from glossary import load_glossary
+    from glossary.morph import verb_key, verb_stem
+
+    root = Path(__file__).resolve().parents[1] / "resources"
+    for path in [root / "glossary", *sorted((root / "termtest").glob("*.yaml"))]:
+        for term in load_glossary(str(path)):
+            for spelling in term.spellings:
+                stem = verb_stem(spelling)
+                if stem is not None:
+                    assert stem[0].startswith(verb_key(spelling) or "-"), (path, spelling)
+
+
+def test_nouns_ending_in_da_are_still_nouns():
+    matcher = TermMatcher([Term("캐나다", "Canada"), Term("바다", "sea"),
+                           Term("구독하다", "subscribe")])
+    assert [m.surface for m in matcher.find("캐나다에서 바다를 보며 구독했다")] == [
+        "캐나다", "바다", "구독했다"]
+    assert matcher.find("구독") == []
+
+
+def test_building_a_matcher_and_plain_text_never_load_kiwi():
+    """The curated glossary (two verb entries) on the sample: no sentence needs Kiwi, so the
+    process never imports it (about a second and 300 MB saved on a cold run)."""
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[1]
+    code = ("import sys; sys.modules['kiwipiepy'] = None\n"
+            "from glossary import TermMatcher, load_glossary\n"
+            f"m = TermMatcher(load_glossary({str(root / 'resources/glossary')!r}))\n"
+            f"text = open({str(root / 'resources/samples/lg-ai-strategy.ko.txt')!r}, "
+            "encoding='utf-8').read()\n"
+            "found = [x for line in text.splitlines() for x in m.find(line)]\n"
+            "assert len(found) >= 10, found\n"
+            "print(len(found))\n")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                          cwd=root, timeout=120)
+    assert done.returncode == 0, done.stderr[-2000:]

@@ -14,6 +14,9 @@ from typing import Any
 from bitext.formats.common import tool_version
 
 __version__ = tool_version()
+# This project's, not translate-toolkit's (both ship a top-level ``translate``): koen/ checks
+# this marker so a collision is one line that says what to do (koen/install_check.py).
+KOEN_TERMINOLOGY = True
 __all__ = ["DecodeOptions", "Engine", "ModelError", "ModelFiles", "Segment", "Translator",
            "locate_model", "open_model", "segment_text", "__version__"]
 

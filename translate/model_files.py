@@ -10,17 +10,23 @@ import hashlib
 import json
 import os
 import shutil
-import sys
+import tempfile
+import time
 import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from bitext.errors import InputError
+from bitext.resources import DATA_DIR, data_locations
 from translate.families import ARGOS, Family, FamilyError, detect, tokenizer_files
 
 ENV_VAR = "KOEN_MODEL"
 DEFAULT_NAME = "ko-en-small"
-DATA_DIR = "koen-terminology"   # share/<DATA_DIR>/models/ in a non-editable install
+MB = 1 << 20
+MAX_UNPACKED_MB = 1024          # Argos packages unpack to 100-400 MB (a bomb: 53 MB to 2.1 GB)
+MAX_UNPACKED_ENV = "KOEN_MAX_UNPACKED_MB"
+STALE_PARTIAL_SECONDS = 24 * 3600
+MAX_RATIO = 100                 # model weights barely compress; zip bombs compress 1000x
 
 HOW_TO_GET_ONE = (
     "get a CTranslate2 ko→en model: convert OPUS-MT with "
@@ -84,10 +90,7 @@ def _read_json(path: Path) -> dict:
 
 def default_locations() -> list[Path]:
     """The documented default places, in search order, after --model and $KOEN_MODEL."""
-    repo = Path(__file__).resolve().parents[1] / "resources" / "models" / DEFAULT_NAME
-    installed = Path(sys.prefix) / "share" / DATA_DIR / "models" / DEFAULT_NAME
-    user = Path(os.environ.get("XDG_DATA_HOME", Path.home() / ".local" / "share"))
-    return [repo, installed, user / DATA_DIR / "models" / DEFAULT_NAME]
+    return data_locations("models", DEFAULT_NAME)
 
 
 def candidates(explicit: str | os.PathLike | None = None) -> list[tuple[str, Path]]:
@@ -99,6 +102,12 @@ def candidates(explicit: str | os.PathLike | None = None) -> list[tuple[str, Pat
         found.append((f"${ENV_VAR}", Path(os.environ[ENV_VAR])))
     found += [("default", p) for p in default_locations()]
     return found
+
+
+def chosen_candidate(explicit: str | os.PathLike | None = None) -> Path | None:
+    """The path :func:`locate_model` opens (an explicit choice even if absent), or None."""
+    return next((path for how, path in candidates(explicit)
+                 if how != "default" or path.exists()), None)
 
 
 def locate_model(explicit: str | os.PathLike | None = None) -> ModelFiles:
@@ -185,31 +194,103 @@ def cache_dir() -> Path:
     return base / DATA_DIR
 
 
+def _max_unpacked() -> int:
+    """Bytes an archive may unpack to: ``$KOEN_MAX_UNPACKED_MB`` or :data:`MAX_UNPACKED_MB`."""
+    raw = os.environ.get(MAX_UNPACKED_ENV)
+    try:
+        return int(float(raw) * MB) if raw else MAX_UNPACKED_MB * MB
+    except ValueError:
+        raise ModelError(f"{MAX_UNPACKED_ENV} must be a number of megabytes, not {raw!r}",
+                         None) from None
+
+
+def _sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with open(path, "rb") as f:
+        for block in iter(lambda: f.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def _check_members(z: zipfile.ZipFile, archive: Path, root: Path, limit: int) -> None:
+    """Refuse escapes, links, and sizes over the limit *before* writing anything."""
+    declared = 0
+    for member in z.infolist():
+        dest = (root / member.filename).resolve()
+        if not dest.is_relative_to(root) or member.filename.startswith("/"):
+            raise ModelError(f"unsafe path in archive: {member.filename!r}", str(archive))
+        if member.external_attr >> 16 & 0o170000 == 0o120000:
+            raise ModelError(f"symbolic link in archive: {member.filename!r}", str(archive))
+        declared += member.file_size
+        if member.file_size > MB and member.file_size > MAX_RATIO * max(member.compress_size, 1):
+            raise ModelError(f"{member.filename!r} would unpack {member.file_size:,} bytes from "
+                             f"{member.compress_size:,} (over {MAX_RATIO}x: a zip bomb?)",
+                             str(archive))
+        if declared > limit:
+            raise ModelError(f"archive unpacks to over {limit // MB:,} MB (raise "
+                             f"{MAX_UNPACKED_ENV} if this model really is that large)",
+                             str(archive))
+
+
+def _unpack(z: zipfile.ZipFile, archive: Path, root: Path, limit: int) -> None:
+    """Copy member by member, counting the bytes really written (headers can lie)."""
+    written = 0
+    for member in z.infolist():
+        dest = root / member.filename
+        if member.is_dir():
+            dest.mkdir(parents=True, exist_ok=True)
+            continue
+        dest.parent.mkdir(parents=True, exist_ok=True)
+        with z.open(member) as src, open(dest, "wb") as out:
+            while block := src.read(MB):
+                written += len(block)
+                if written > limit:
+                    raise ModelError(f"archive unpacks to over {limit // MB:,} MB (raise "
+                                     f"{MAX_UNPACKED_ENV} if this model really is that large)",
+                                     str(archive))
+                out.write(block)
+
+
+def _sweep_stale(target: Path) -> None:
+    """Remove temporary folders a killed run left (``kill -9`` skips every cleanup); only
+    those a day old, so a run unpacking right now is never touched."""
+    cutoff = time.time() - STALE_PARTIAL_SECONDS
+    for stale in target.parent.glob(f".{target.name}.*.partial"):
+        try:
+            if stale.stat().st_mtime < cutoff:
+                shutil.rmtree(stale, ignore_errors=True)
+        except FileNotFoundError:
+            pass
+
+
 def extract_argos(archive: Path) -> Path:
-    """Unzip once into the cache, refusing any member that would land outside the target."""
-    digest = hashlib.sha256(archive.read_bytes()).hexdigest()[:16]
-    target = cache_dir() / "argos" / f"{archive.stem}-{digest}"
+    """Unzip once into the cache, refusing any member that would land outside the target
+    and any archive that unpacks past the size limit (declared or actually written).
+
+    Safe when several runs unpack the same archive at once: each unpacks into its own
+    temporary folder beside the target and renames it into place; the first rename wins,
+    the others remove their copy and use the winner's.  Nothing half-unpacked is ever
+    visible under the target name, and a failed run leaves no folder behind.
+    """
+    target = cache_dir() / "argos" / f"{archive.stem}-{_sha256(archive)[:16]}"
     if target.exists():
         return target
-    tmp = target.with_name(target.name + ".partial")
-    shutil.rmtree(tmp, ignore_errors=True)
-    tmp.mkdir(parents=True)
-    root = tmp.resolve()
+    target.parent.mkdir(parents=True, exist_ok=True)
+    _sweep_stale(target)
+    limit = _max_unpacked()
+    tmp = Path(tempfile.mkdtemp(dir=target.parent, prefix=f".{target.name}.", suffix=".partial"))
     try:
+        root = tmp.resolve()
         with zipfile.ZipFile(archive) as z:
-            for member in z.infolist():
-                dest = (root / member.filename).resolve()
-                if not dest.is_relative_to(root) or member.filename.startswith("/"):
-                    raise ModelError(f"unsafe path in archive: {member.filename!r}", str(archive))
-                if member.external_attr >> 16 & 0o170000 == 0o120000:
-                    raise ModelError(f"symbolic link in archive: {member.filename!r}",
-                                     str(archive))
-            z.extractall(root)
+            _check_members(z, archive, root, limit)
+            _unpack(z, archive, root, limit)
+        try:
+            os.rename(tmp, target)
+        except OSError:
+            if not target.is_dir():        # not a lost race: a real failure
+                raise
     except zipfile.BadZipFile as e:
-        shutil.rmtree(tmp, ignore_errors=True)
         raise ModelError(f"corrupt .argosmodel: {e}", str(archive)) from None
-    except BaseException:
+    finally:
         shutil.rmtree(tmp, ignore_errors=True)
-        raise
-    os.replace(tmp, target)
     return target

@@ -11,6 +11,11 @@ from dataclasses import dataclass
 from glossary.morph import kiwi  # one shared instance (~270 MB), loaded on first use
 
 MAX_CHARS = 400  # longer sentences are cut at spaces: the models were trained on short ones
+# Kiwi analyses about 25,000 characters a second and holds the whole line while it does: a
+# 50 MB line (a text file with no line breaks, a minified dump) took minutes and a gigabyte.
+# Longer lines are cut at punctuation, with a warning, and never reach Kiwi.
+MAX_LINE_CHARS = 20_000
+_SENTENCE_END = re.compile(r"(?<=[.?!。…])\s+")
 
 
 @dataclass(frozen=True)
@@ -30,15 +35,29 @@ def split_sentences(line: str) -> list[str]:
     return [s.text.strip() for s in kiwi().split_into_sents(line) if s.text.strip()]
 
 
+def split_long_line(line: str) -> list[str]:
+    """Sentences of a line too long for Kiwi: cut after final punctuation only."""
+    return [s for s in (p.strip() for p in _SENTENCE_END.split(line)) if s]
+
+
 def cut_long(sentence: str, max_chars: int = MAX_CHARS) -> list[str]:
-    """Cut at the last space before the limit (or hard, if a run has no space)."""
+    """Cut at the last space before the limit (or hard, if a run has no space).
+
+    Walks by offset: slicing the rest off again and again is quadratic on a long line.
+    """
     pieces = []
-    while len(sentence) > max_chars:
-        cut = sentence.rfind(" ", max_chars // 2, max_chars + 1)
-        cut = cut if cut > 0 else max_chars
-        pieces.append(sentence[:cut].strip())
-        sentence = sentence[cut:].strip()
-    return [*pieces, sentence] if sentence else pieces
+    start, end = 0, len(sentence)
+    while end - start > max_chars:
+        cut = sentence.rfind(" ", start + max_chars // 2, start + max_chars + 1)
+        cut = cut if cut > start else start + max_chars
+        piece = sentence[start:cut].strip()
+        if piece:
+            pieces.append(piece)
+        start = cut
+        while start < end and sentence[start].isspace():
+            start += 1
+    rest = sentence[start:].strip()
+    return [*pieces, rest] if rest else pieces
 
 
 def segment_text(text: str, doc: str = "", max_chars: int = MAX_CHARS) -> list[Segment]:
@@ -51,12 +70,19 @@ def segment_text(text: str, doc: str = "", max_chars: int = MAX_CHARS) -> list[S
             continue
         if not in_paragraph:
             paragraph, in_paragraph = paragraph + 1, True
-        for sentence in split_sentences(line):
+        line_notes: tuple[str, ...] = ()
+        if len(line) > MAX_LINE_CHARS:
+            sentences = split_long_line(line)
+            line_notes = (f"line of {len(line):,} characters (over {MAX_LINE_CHARS:,}) split "
+                          "at punctuation only, without sentence analysis",)
+        else:
+            sentences = split_sentences(line)
+        for sentence in sentences:
             parts = cut_long(sentence, max_chars)
-            notes: tuple[str, ...] = ()
+            notes = line_notes
             if len(parts) > 1:
-                notes = (f"sentence of {len(sentence)} characters split into {len(parts)} "
-                         f"parts of at most {max_chars}",)
+                notes += (f"sentence of {len(sentence)} characters split into {len(parts)} "
+                          f"parts of at most {max_chars}",)
             for part in parts:
                 segments.append(Segment(len(segments) + 1, part, paragraph, line_no, doc, notes))
     return segments

@@ -20,10 +20,11 @@ from bitext.files import STDIO, atomic_open, decode, read_bytes
 from bitext.formats import html, jsonl, markdown, tmx, tsv, xliff
 from bitext.formats.common import BilingualPair, Meta
 from bitext.records import AlignedSegment
-from bitext.xmlio import parse_xml
+from bitext.xmlio import decode_xml, parse_xml
 
-__all__ = ["FORMATS", "READ_FORMATS", "BilingualPair", "Format", "Meta", "extension_for",
-           "format_for", "format_from_extension", "read_bilingual", "write_segments"]
+__all__ = ["FORMATS", "READ_BACK_FORMATS", "READ_FORMATS", "BilingualPair", "Format", "Meta",
+           "extension_for", "format_for", "format_from_extension", "read_bilingual",
+           "write_segments"]
 
 Writer = Callable[[list[AlignedSegment], TextIO, Meta], None]
 
@@ -56,6 +57,7 @@ FORMATS: dict[str, Format] = {
     for m in (tsv, jsonl, tmx, xliff, markdown, html)
 }
 READ_FORMATS = tuple(name for name, f in FORMATS.items() if f.readable)
+READ_BACK_FORMATS = ("tsv", "md", "html")   # opened by people: they follow the input's line ends
 
 
 def format_from_extension(path: str | os.PathLike) -> str | None:
@@ -89,11 +91,21 @@ def format_for(path: str, explicit: str | None = None) -> str:
 
 
 def write_segments(segments: list[AlignedSegment], path: str, fmt: str | None = None,
-                   **meta: Any) -> None:
-    """Write ``segments`` to ``path`` (``-`` = stdout) atomically in ``fmt`` (or inferred)."""
-    writer = FORMATS[format_for(path, fmt)]
+                   newline: str = "\n", **meta: Any) -> None:
+    """Write ``segments`` to ``path`` (``-`` = stdout) atomically in ``fmt`` (or inferred).
+
+    ``newline`` (the input's, see :attr:`bitext.files.DecodedText.newline`) applies to the
+    formats a person opens (:data:`READ_BACK_FORMATS`: TSV in a spreadsheet, Markdown, HTML),
+    so a Windows user's CRLF file comes back CRLF; TMX, XLIFF and JSONL stay LF, which every
+    XML and JSON reader expects.
+    """
+    name = format_for(path, fmt)
+    writer = FORMATS[name]
     Meta(**meta)                 # a bad keyword fails before the old file is at risk
-    with atomic_open(path, "w", encoding="utf-8") as stream:
+    if newline not in ("\n", "\r\n"):
+        raise ValueError(f"newline must be LF or CRLF, not {newline!r}")
+    ends = newline if name in READ_BACK_FORMATS else "\n"
+    with atomic_open(path, "w", encoding="utf-8", newline=ends) as stream:
         writer.write(segments, stream, **meta)  # type: ignore[arg-type]  # text mode
 
 
@@ -119,6 +131,11 @@ def read_bilingual(path: str | os.PathLike, fmt: str | None = None, *,
 
 
 def _sniff(data: bytes) -> str:
+    if data[:2] in (b"\xff\xfe", b"\xfe\xff") or data[:2] in (b"<\x00", b"\x00<"):
+        try:
+            data = decode_xml(data[:8192], "<sniff>").text.encode("utf-8")
+        except InputError:                       # cut inside a character: it is XML anyway
+            return "xliff"
     head = data.lstrip(b"\xef\xbb\xbf \t\r\n")[:1]
     if head == b"{":
         return "jsonl"

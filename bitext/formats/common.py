@@ -52,6 +52,7 @@ class BilingualPair:
     translation: str
     line: int | None = None     # 1-based line in the bilingual file, for messages
     doc: str = ""               # document named inside the file ("" when it names none)
+    untranslated: bool = False  # the file says the target is still to be translated
 
 
 def nfc(text: str) -> str:

@@ -8,6 +8,7 @@ from __future__ import annotations
 import json
 from typing import TextIO
 
+from bitext import jsonsafe
 from bitext.errors import InputError
 from bitext.formats.common import BilingualPair, Meta
 from bitext.records import AlignedSegment
@@ -27,7 +28,9 @@ def read(text: str, name: str) -> list[BilingualPair]:
         if not line.strip():
             continue
         try:
-            d = json.loads(line)
+            d = jsonsafe.loads(line)
+        except jsonsafe.JsonDepthError as e:
+            raise InputError(f"not a JSONL record: {e.msg}", name, no) from None
         except json.JSONDecodeError as e:
             raise InputError(f"not JSON: {e.msg} (column {e.colno})", name, no) from None
         if not isinstance(d, dict) or not all(isinstance(d.get(k), str)

@@ -26,10 +26,11 @@ from bitext.formats.common import (
     term_summary,
 )
 from bitext.records import AlignedSegment
+from bitext.states import NOT_SEGMENTS, SDL_NS, Signals, classify, xliff1_signals, xliff2_signals
 from bitext.xmlio import XML_SPACE, inline_text, is_lang, local_name, serialize, sub
 
 NAME = "xliff"
-EXTENSIONS = (".xlf", ".xliff")
+EXTENSIONS = (".xlf", ".xliff", ".sdlxliff", ".mqxliff")   # written as .xlf
 XLIFF_NS = "urn:oasis:names:tc:xliff:document:2.0"
 XLIFF1_NS = "urn:oasis:names:tc:xliff:document:1.2"
 GLS_NS = "urn:oasis:names:tc:xliff:glossary:2.0"
@@ -84,12 +85,16 @@ def _unit_terms(unit: ET.Element, segs: list[AlignedSegment]) -> None:
 
 # --------------------------------------------------------------------------- reading
 
-Units = Iterator[tuple[ET.Element | None, ET.Element | None, ET.Element]]
+Units = Iterator[tuple[ET.Element | None, ET.Element | None, ET.Element, Signals]]
 
 
 def read(root: ET.Element, lines: dict[ET.Element, int], name: str, source_lang: str,
          target_lang: str) -> list[BilingualPair]:
-    """XLIFF 2.x segments or XLIFF 1.2 trans-units; a file going en→ko is read swapped."""
+    """XLIFF 2.x segments or XLIFF 1.2 trans-units; a file going en→ko is read swapped.
+
+    A file in other languages is refused (the caller's languages say what is expected);
+    units marked ``translate="no"`` and whitespace-only ones are not segments; a target
+    still to be translated comes back with ``untranslated`` set (see ``bitext.states``)."""
     if local_name(root.tag) != "xliff":
         raise InputError(f"not XLIFF: the root element is <{local_name(root.tag)}>", name,
                          lines.get(root))
@@ -100,33 +105,70 @@ def read(root: ET.Element, lines: dict[ET.Element, int], name: str, source_lang:
     for file in root.iter(q("file")):
         langs = ((root.get("srcLang"), root.get("trgLang")) if v2 else
                  (file.get("source-language"), file.get("target-language")))
-        swap = is_lang(langs[0], target_lang) and is_lang(langs[1], source_lang)
+        swap = check_languages(langs, source_lang, target_lang, name, lines.get(file))
         doc = file.get("original") or ""
         units = _segments_v2(file, q) if v2 else _segments_v1(file, q)
-        for src, tgt, elem in units:
+        for src, tgt, elem, signals in units:
+            source, target = nfc(inline_text(src)), nfc(inline_text(tgt))
+            verdict = classify(source, None if tgt is None else target, signals,
+                               source_lang=source_lang)
+            if verdict.reason in NOT_SEGMENTS:
+                continue
+            # no Korean (``OLED TV``) and no target: untranslated too, not an omission
+            untranslated = verdict.untranslated or not target.strip()
             if swap:
-                src, tgt = tgt, src
-            pairs.append(BilingualPair(nfc(inline_text(src)), nfc(inline_text(tgt)),
-                                       lines.get(elem), doc))
+                source, target = target, source
+            pairs.append(BilingualPair(source, target, lines.get(elem), doc,
+                                       untranslated=untranslated and not swap))
     return pairs
+
+
+def check_languages(langs: tuple[str | None, str | None], source_lang: str,
+                    target_lang: str, name: str, line: int | None) -> bool:
+    """Whether the file goes target→source (read swapped); other languages are an error."""
+    src, tgt = langs
+    if src is None or (is_lang(src, source_lang) and (tgt is None or is_lang(tgt, target_lang))):
+        return False
+    if is_lang(src, target_lang) and tgt is not None and is_lang(tgt, source_lang):
+        return True
+    raise InputError(f"this XLIFF file is {src}→{tgt or '?'}, not {source_lang}→{target_lang}; "
+                     "name its languages with --source-lang/--target-lang to read it anyway",
+                     name, line)
+
+
+def _not_translatable(container: ET.Element) -> set[ET.Element]:
+    """Elements under (or being) a ``translate="no"`` file, group or unit."""
+    off: set[ET.Element] = set()
+    for elem in container.iter():
+        if elem.get("translate") == "no" and elem not in off:
+            off.update(elem.iter())
+    return off
 
 
 def _segments_v2(file: ET.Element, q: Callable[[str], str]) -> Units:
     """(source, target, element for the line) per ``<segment>``; ``<ignorable>`` skipped."""
+    off = _not_translatable(file)
     for seg in file.iter(q("segment")):
-        yield seg.find(q("source")), seg.find(q("target")), seg
+        yield (seg.find(q("source")), seg.find(q("target")), seg,
+               xliff2_signals(seg.attrib, translate=seg not in off))
 
 
 def _segments_v1(file: ET.Element, q: Callable[[str], str]) -> Units:
     """Per ``<trans-unit>``; when it has ``<seg-source>``, per ``<mrk mtype="seg">``."""
+    off = _not_translatable(file)
     for tu in file.iter(q("trans-unit")):
         seg_source, target = tu.find(q("seg-source")), tu.find(q("target"))
+        sdl = {s.get("id"): s.attrib for s in tu.iter(f"{{{SDL_NS}}}seg")}
+        target_attrs = None if target is None else target.attrib
         marks = [] if seg_source is None else [
             m for m in seg_source.iter(q("mrk")) if m.get("mtype") == "seg"]
         if not marks:
-            yield tu.find(q("source")), target, tu
+            yield tu.find(q("source")), target, tu, xliff1_signals(
+                tu.attrib, target_attrs, next(iter(sdl.values()), None), translate=tu not in off)
             continue
         targets = {} if target is None else {
             m.get("mid"): m for m in target.iter(q("mrk")) if m.get("mtype") == "seg"}
         for mrk in marks:
-            yield mrk, targets.get(mrk.get("mid")), tu
+            mid = mrk.get("mid")
+            yield mrk, targets.get(mid), tu, xliff1_signals(
+                tu.attrib, target_attrs, sdl.get(mid), translate=tu not in off)

@@ -13,7 +13,10 @@ CODES = ("omission", "number", "untranslated", "latin-missing", "repetition", "p
 LAYOUT_CODES = ("tags",
                 # English too long for a subtitle cue's lines (documents/cues.py)
                 "subtitle-fit")
-ALL_CODES = (*CODES, *LAYOUT_CODES)
+# ``untranslated-target``: a bilingual file says this target is still to be translated (an
+# empty XLIFF target in state new, memoQ NotStarted): counted apart, never an omission.
+STATE_CODES = ("untranslated-target",)
+ALL_CODES = (*CODES, *LAYOUT_CODES, *STATE_CODES)
 SEVERITIES = ("error", "warning")
 SIDES = ("source", "target")
 
@@ -53,3 +56,10 @@ class QAIssue:
         """Reading order: by position in the target, then the source, then code."""
         return (self.side != "target", self.start, self.end, ALL_CODES.index(self.code),
                 self.message)
+
+
+def untranslated_target(target: str) -> QAIssue:
+    """The finding for a target its file marks as still to be translated (a warning: the
+    translator has not got there yet, nothing was left out)."""
+    return QAIssue("untranslated-target", "warning", "target", 0, len(target),
+                   "the file marks this target as not translated yet")

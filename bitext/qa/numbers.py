@@ -84,6 +84,7 @@ def parse_korean_number(text: str) -> float | None:
         return None
     total = Decimal(0)
     section = Decimal(0)      # the part below the current big unit
+    written = False           # the section has a digit or small unit (0억 is 0, 억 alone 1억)
     current: Decimal | None = None
     last_big = math.inf
     last_small = math.inf
@@ -93,18 +94,20 @@ def parse_korean_number(text: str) -> float | None:
             if mult >= last_small:
                 return None
             section += (1 if current is None else current) * mult
-            current, last_small = None, mult
+            current, last_small, written = None, mult, True
         elif tok in BIG_UNITS:
             mult = BIG_UNITS[tok]
             if mult >= last_big:
                 return None
             section += 0 if current is None else current
-            total += (section or 1) * mult
+            total += (section if written else 1) * mult
             section, current, last_big, last_small = Decimal(0), None, mult, math.inf
+            written = False
         else:
             if current is not None:       # two digit groups side by side: 3 4
                 return None
             current = Decimal(SINO_DIGITS[tok]) if tok in SINO_DIGITS else _exact(tok)
+            written = True
     value = total + section + (0 if current is None else current)
     # exact arithmetic, so 9007조1992억5474만993 is not rounded to a neighbour; an int when whole
     return int(value) if value == value.to_integral_value() else float(value)

@@ -16,6 +16,7 @@ import sys
 from bitext.errors import InputError
 from bitext.formats import FORMATS
 from bitext.gate import TERM_CODES, add_fail_on_argument, describe, failing, parse_fail_on
+from bitext.metavars import plain_metavars
 from translate.options import DecodeOptions, add_translation_arguments
 
 RESUME_HINT = "finished shards are kept; rerun the same command to resume"
@@ -50,7 +51,7 @@ def build_parser() -> argparse.ArgumentParser:
                    help="exit 1 when segments failed or terms were missed/forbidden")
     add_fail_on_argument(p)
     p.add_argument("--json", action="store_true", help="print the result as JSON on stdout")
-    return p
+    return plain_metavars(p)
 
 
 def settings_from(args: argparse.Namespace):

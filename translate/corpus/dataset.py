@@ -10,7 +10,9 @@ The corpus command builds its input with :func:`segments_dataset` and calls the 
 """
 from __future__ import annotations
 
+import inspect
 import os
+import warnings
 from collections.abc import Iterable
 from pathlib import Path
 
@@ -49,11 +51,30 @@ def translate_dataset(ds, *, model=None, glossary=None, workers: int | None = No
                  else {"num_cpus": threads})
     translator = {"device": device, "inter_threads": 1, "intra_threads": threads,
                   "options": options or DecodeOptions()}
-    return ds.map_batches(
-        ShardWorker, batch_size=batch_size, batch_format="pyarrow",
-        fn_constructor_kwargs={"model": _model_arg(model), "glossary": as_glossary(glossary),
-                               "options": translator, "fail_shard": fail_shard},
-        compute=ray.data.ActorPoolStrategy(size=workers), **resources)
+    with warnings.catch_warnings():
+        # max_restarts has no named parameter yet; Ray 2.60 calls the **kwargs deprecated
+        warnings.filterwarnings("ignore", message="`ray_remote_args` is deprecated")
+        return ds.map_batches(
+            ShardWorker, batch_size=batch_size, batch_format="pyarrow",
+            fn_constructor_kwargs={"model": _model_arg(model),
+                                   "glossary": as_glossary(glossary),
+                                   "options": translator, "fail_shard": fail_shard},
+            compute=ray.data.ActorPoolStrategy(size=workers), **resources, **_restarts(ray))
+
+
+def _restarts(ray) -> dict:
+    """No actor restarts on a one-machine cluster.
+
+    Ray Data restarts dead actors forever by default (``max_restarts=-1``), and since its
+    actors' constructor arguments live in the object store, Ray 2.60's core worker logs an
+    ``E … core_worker.cc`` line on every run saying such a restart may fail.  On one machine
+    a restart only repeats a crash (the run is resumable instead); on several nodes it
+    survives the loss of a node, so the default (and the line) stays there.
+    """
+    takes_kwargs = any(p.kind is p.VAR_KEYWORD for p in
+                       inspect.signature(ray.data.Dataset.map_batches).parameters.values())
+    alive = [node for node in ray.nodes() if node.get("Alive")]
+    return {"max_restarts": 0} if takes_kwargs and len(alive) <= 1 else {}
 
 
 def segments_dataset(shards: Iterable):

@@ -15,6 +15,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
+from bitext import jsonsafe
 from bitext.errors import InputError
 from bitext.files import decode, read_bytes
 from translate.segment import MAX_CHARS, segment_text
@@ -149,8 +150,8 @@ def _jsonl_source(no: int, line: str) -> tuple[str | None, str | None]:
     if not line.strip():
         return None, None
     try:
-        obj = json.loads(line)
-    except json.JSONDecodeError as e:
+        obj = jsonsafe.loads(line)
+    except (json.JSONDecodeError, jsonsafe.JsonDepthError) as e:
         return None, f"not JSON: {e.msg}"
     for key in SOURCE_FIELDS:
         if isinstance(obj, dict) and isinstance(obj.get(key), str):

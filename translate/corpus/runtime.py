@@ -10,6 +10,10 @@ import os
 
 INSTALL_HINT = 'pip install -e ".[distributed]"   (Ray Data and pyarrow)'
 LOCAL = "local"
+# Ray 2.60 turns token authentication on for a new local cluster and says so on every start
+# ("Token authentication is enabled for this Ray cluster. Set RAY_AUTH_MODE=disabled to opt
+# out"): the secure default is kept, only the notice is silenced.
+AUTH_NOTICE_LOGGER = "ray._private.authentication.authentication_token_setup"
 
 
 class RayMissing(RuntimeError):
@@ -35,6 +39,7 @@ def init_ray(address: str | None = None, num_cpus: int | None = None):
     logs not echoed) because the user asked for a translation, not a cluster.
     """
     ray = require_ray()
+    logging.getLogger(AUTH_NOTICE_LOGGER).setLevel(logging.ERROR)
     if not ray.is_initialized():
         options = dict(ignore_reinit_error=True, include_dashboard=False,
                        log_to_driver=False, logging_level=logging.WARNING,

@@ -15,6 +15,8 @@ import textwrap
 from collections.abc import Sequence
 from pathlib import Path
 
+from bitext.metavars import plain_metavars
+
 from .config import ModelConfig, TrainConfig
 
 MODEL, TRAIN = ModelConfig(), TrainConfig()  # the defaults every option below shows
@@ -174,7 +176,7 @@ def build_parser(argv: Sequence[str] = ()) -> argparse.ArgumentParser:
     g.add_argument("--eval-beam", type=int, default=4,
                    help="beam size for the card's chrF/BLEU (default: 4)")
     g.add_argument("--quiet", action="store_true", help="log warnings only")
-    return p
+    return plain_metavars(p)
 
 
 def _test_prefix(given: Path | None) -> Path | None:
