@@ -255,3 +255,13 @@ def test_yaml_any_english_reads_back_in_every_style(english):
     assert out["block"] in (english, english.rstrip("\n") + "\n")
     assert out["folded"] in (english, english.rstrip("\n"))
     assert out["flow"] == {"x": english, "y": 1} and out["seq"] == [english, 2]
+
+
+def test_cli_flags_reach_the_formats():
+    from koen.cli import build_parser
+    from koen.documents_cmd import options_from
+    args = build_parser().parse_args(["ko.yml", "--keys", "errors.*, helpers.*",
+                                      "--keys", "time.am", "--max-line-length", "37"])
+    extra = options_from(args).extra
+    assert extra == {"keys": ["errors.*", "helpers.*", "time.am"], "max_line_length": 37}
+    assert options_from(build_parser().parse_args(["ko.yml"])).extra == {}
