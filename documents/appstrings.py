@@ -6,10 +6,10 @@ values and where they sit in the file; this module decides what each becomes.
 
 Interpolations are made codes here, before the layer's own placeholder masking, because some
 are app-string syntax the general masker does not know: Rails ``%{count}`` and
-``%<amount>.2f``, strftime and number formats (``%Y년 %m월``, ``%n%u``), i18next
-``{{count, number}}``, ``{{- html}}`` and ``$t(other.key)``,
-vue-i18n linked messages ``@:common.ok`` / ``@.lower:key``, and the numbered tags of
-react-i18next ``<Trans>`` (``<1>…</1>``). Plain ``{name}``, ``%s`` and ICU are left to the
+``%<amount>.2f``, strftime and number formats (``%Y년 %m월``, ``%n%u``), Windows/Qt ``%1``
+and accelerators ``(&W)``, i18next ``{{count, number}}``, ``{{- html}}`` and
+``$t(other.key)``, vue-i18n linked messages ``@:common.ok`` / ``@.lower:key``, and the
+numbered tags of react-i18next ``<Trans>`` (``<1>…</1>``). Plain ``{name}``, ``%s`` and ICU are left to the
 layer (``documents.placeholders``).
 
 English plural forms: Korean has one plural category (``other``), English two. Where a
@@ -45,6 +45,7 @@ INTERPOLATION = re.compile(
     r"|@(?:\.\w+)?:(?:\{[^{}]*\}|\([^()]*\)|[\w\-]+(?:\.[\w\-]+)*)"   # vue-i18n @:key
     r"|%[-_0^#]?[aAbBcCdDeFgGhHIjklmMnpPrRsStTuUVwWxXyYzZ]"  # Rails strftime %Y, number %n%u
     r"|\(&[A-Za-z0-9]\)"                                 # Windows accelerator (&W)
+    r"|(?<![\w%])%\d{1,2}(?![\d$])"                       # Windows/Qt positional %1
 )
 TAG = re.compile(r"<(/?)([A-Za-z][\w\-]*|\d+)(?:\s[^<>]*)?(/?)>")
 COUNT_NAMES = ("count", "n")

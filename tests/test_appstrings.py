@@ -150,10 +150,10 @@ def test_values_without_korean_are_skipped_and_counted():
 
 def test_interpolations_become_placeholder_codes():
     content = content_of("%{count}개, {{n, number}}, $t(a.b), @.lower:common.ok, "
-                         "%<x>.2f, <1>약관</1>, <br/> 끝")
+                         "%<x>.2f, <1>약관</1>, <br/> %2의 %1, 너비(&W), 100%, %1$s 끝")
     codes = [p.data for p in content if isinstance(p, Code)]
     assert codes == ["%{count}", "{{n, number}}", "$t(a.b)", "@.lower:common.ok", "%<x>.2f",
-                     "<1>", "</1>", "<br/>"]
+                     "<1>", "</1>", "<br/>", "%2", "%1", "(&W)"]     # %1$s: core's printf
 
 
 def test_placeholder_glued_like_a_korean_particle_gets_a_space():
