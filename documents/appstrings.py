@@ -9,8 +9,8 @@ are app-string syntax the general masker does not know: Rails ``%{count}`` and
 ``%<amount>.2f``, strftime and number formats (``%Y년 %m월``, ``%n%u``), Windows/Qt ``%1``
 and accelerators ``(&W)``, i18next ``{{count, number}}``, ``{{- html}}`` and
 ``$t(other.key)``, vue-i18n linked messages ``@:common.ok`` / ``@.lower:key``, and the
-numbered tags of react-i18next ``<Trans>`` (``<1>…</1>``). Plain ``{name}``, ``%s`` and ICU are left to the
-layer (``documents.placeholders``).
+numbered tags of react-i18next ``<Trans>`` (``<1>…</1>``). Plain ``{name}``, ``%s`` and ICU
+are left to the layer (``documents.placeholders``).
 
 English plural forms: Korean has one plural category (``other``), English two. Where a
 file has the Korean ``other`` form only, a ``one`` form is added next to it: i18next
