@@ -289,3 +289,24 @@ def test_any_cues_any_english_keep_cues_timings_and_line_counts(cues, english, g
 def _td(ms: int):
     import datetime
     return datetime.timedelta(milliseconds=ms)
+
+
+@pytest.mark.parametrize("first,second,gap_ms,joined", [
+    ("이 기술은 생활 패턴을 학습하고", "스스로 에너지를 절약합니다.", 200, True),    # EC 고
+    ("판매를 시작할 계획인데", "가격은 아직 미정입니다.", 100, True),              # EC 는데
+    ("내일 서울에 가는", "사람들이 많습니다.", 100, True),                         # ETM
+    ("그리고", "모두 돌아왔습니다.", 100, True),                                   # MAJ
+    ("우리는 내일,", "서울로 갑니다.", 100, True),                                 # comma
+    ("이미 출시됐어요", "가격은 미정입니다.", 100, False),                         # final 요
+    ("이미 출시됐다", "가격은 미정입니다.", 100, False),                           # EF
+    ("학습하고", "절약합니다.", 2000, False),                                      # gap > 1.5 s
+    ("학습하고", "- 절약합니다.", 100, False),                                     # dialogue
+    ("그래서...", "...우리는 떠났다", 100, True),                                  # ellipsis pair
+    ("그래서...", "우리는 떠났다", 100, False),
+])
+def test_when_a_sentence_runs_on_into_the_next_cue(first, second, gap_ms, joined):
+    end = 2000 + gap_ms
+    data = (f"1\n00:00:00,500 --> 00:00:02,000\n{first}\n\n"
+            f"2\n00:00:{end // 1000:02d},{end % 1000:03d} --> 00:00:09,000\n{second}\n").encode()
+    doc = read(data, "j.srt")
+    assert (len(doc.units) == 1) is joined
