@@ -35,6 +35,7 @@ from .text import has_korean
 MAX_LINE_LENGTH = 42      # characters per line, the common broadcast/Netflix limit
 MAX_GAP = 1.5             # seconds between cues that may still carry one sentence
 MAX_GROUP = 4             # cues one sentence may span (more is a missing-punctuation file)
+TAIL = 40                 # characters of a cue's end that Kiwi reads to decide
 
 # <i> </i> <b> <u> <font color="#fff"> <c.yellow.bg> <v Mary> <lang en> <ruby> <rt>,
 # a VTT timestamp <00:01.500>, an ASS override {\an8} or {\i1}
@@ -228,7 +229,10 @@ def continues(a: Cue, b: Cue) -> bool:
         return False
     if ta.endswith((",", "，", "、")):
         return True
-    return _korean_clause_open(ta)
+    tail = ta[-TAIL:]                 # the ending is what counts; a huge cue costs nothing
+    if len(ta) > TAIL and " " in tail:
+        tail = tail[tail.index(" ") + 1:]
+    return _korean_clause_open(tail)
 
 
 def plain(tokens: Sequence[str | Tag]) -> str:

@@ -310,3 +310,13 @@ def test_when_a_sentence_runs_on_into_the_next_cue(first, second, gap_ms, joined
             f"2\n00:00:{end // 1000:02d},{end % 1000:03d} --> 00:00:09,000\n{second}\n").encode()
     doc = read(data, "j.srt")
     assert (len(doc.units) == 1) is joined
+
+
+def test_huge_unpunctuated_cues_are_cheap_to_group():
+    import time
+    big = "우리는 내일 " * 80_000 + "떠나고"    # Kiwi on all of it: ~8 s here
+    data = (f"1\n00:00:01,000 --> 00:00:02,000\n{big}\n\n"
+            f"2\n00:00:02,100 --> 00:00:03,000\n{big}\n").encode()
+    t0 = time.perf_counter()
+    doc = read(data, "big.srt")
+    assert len(doc.units) == 1 and time.perf_counter() - t0 < 4
