@@ -318,7 +318,7 @@ def test_huge_unpunctuated_cues_are_cheap_to_group():
     data = (f"1\n00:00:01,000 --> 00:00:02,000\n{big}\n\n"
             f"2\n00:00:02,100 --> 00:00:03,000\n{big}\n").encode()
     from glossary.morph import kiwi
-    kiwi()                                      # loaded (~1 s) before the clock starts
+    kiwi().tokenize("가자")                     # loaded and warm (seconds) before the clock
     t0 = time.perf_counter()
     doc = read(data, "big.srt")
-    assert len(doc.units) == 1 and time.perf_counter() - t0 < 4
+    assert len(doc.units) == 1 and time.perf_counter() - t0 < 2
