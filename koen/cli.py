@@ -66,6 +66,13 @@ def build_parser() -> argparse.ArgumentParser:
                    help="documents: translate units that already have a translation too")
     p.add_argument("--fuzzy", action="store_true",
                    help="PO: mark filled entries '#, fuzzy'")
+    p.add_argument("--keys", metavar="PATTERNS", action="append",
+                   help="JSON/YAML app strings: translate only values whose dotted key path "
+                        "matches one of these globs (comma-separated, repeatable; "
+                        "'errors.*', 'ko.home.title')")
+    p.add_argument("--max-line-length", type=int, metavar="N",
+                   help="SRT/WebVTT: characters per subtitle line when re-wrapping "
+                        "(default 42)")
     p.add_argument("--aligner", choices=ALIGNERS, default="attention",
                    help="how inline codes find their place in the English (default: attention)")
     add_translation_arguments(p)

@@ -37,8 +37,13 @@ class Loaded:
 
 
 def options_from(args: argparse.Namespace) -> DocumentOptions:
+    extra: dict = {}
+    if getattr(args, "keys", None):            # app strings (documents/appstrings.py)
+        extra["keys"] = [k.strip() for arg in args.keys for k in arg.split(",") if k.strip()]
+    if getattr(args, "max_line_length", None) is not None:   # subtitles (documents/cues.py)
+        extra["max_line_length"] = args.max_line_length
     return DocumentOptions(source_lang=args.source_lang, target_lang=args.target_lang,
-                           overwrite=args.overwrite, mark_fuzzy=args.fuzzy)
+                           overwrite=args.overwrite, mark_fuzzy=args.fuzzy, extra=extra)
 
 
 def run_documents(args: argparse.Namespace, inputs: list[str], fail_on: frozenset[str]) -> int:
