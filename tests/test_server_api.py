@@ -419,3 +419,36 @@ def test_translation_does_not_depend_on_its_batch(client):
     for text, records in zip(others[:3], batch[:3]):
         [single] = client.portal.call(service.segments, [text])
         assert [s.to_dict() for s in single] == [s.to_dict() for s in records]
+
+
+# --------------------------------------------------------------------- hostile input
+
+def test_hostile_bodies_get_one_line_errors(client):
+    deep_json = b'{"text": ' + b"[" * 50_000 + b"]" * 50_000 + b"}"
+    r = client.post("/v2/translate", content=deep_json,
+                    headers={"content-type": "application/json"})
+    assert r.status_code in (400, 413) and "message" in r.json()
+    deep_markup = "<b>" * 100 + "공감지능" + "</b>" * 100
+    r = client.post("/v2/translate", json={"text": [deep_markup], "target_lang": "EN",
+                                           "tag_handling": "xml"})
+    assert r.status_code == 400 and "nests more than 64" in r.json()["message"]
+    r = client.post("/v2/translate", json=[1, 2])
+    assert r.status_code == 400 and r.json() == {"message": "the JSON body must be an object"}
+    r = client.post("/v2/translate", json={"text": [{"a": 1}], "target_lang": "EN"})
+    assert r.status_code == 400
+    r = client.post("/translate", content=b"\xff\xfe{", headers={"content-type":
+                                                                 "application/json"})
+    assert r.status_code == 400 and "error" in r.json()
+    r = client.post("/translate", content=b"--x\r\nbroken",
+                    headers={"content-type": "multipart/form-data; boundary=x"})
+    assert r.status_code == 400 and "error" in r.json()
+
+
+def test_broken_markup_keeps_every_tag(client):
+    text = "<a>공감지능</b> <c/>냉난방공조 <!-- note --> &amp; 끝"
+    r = client.post("/v2/translate", json={"text": [text], "target_lang": "EN",
+                                           "tag_handling": "xml"})
+    out = r.json()["translations"][0]["text"]
+    for tag in ("<a>", "</b>", "<c/>", "<!-- note -->", "&amp;"):
+        assert tag in out
+    assert "HVAC" in out

@@ -21,6 +21,8 @@ from collections.abc import AsyncIterator
 from starlette.applications import Starlette
 from starlette.middleware import Middleware
 from starlette.middleware.cors import CORSMiddleware
+from starlette.requests import Request
+from starlette.responses import Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from koen.server import deepl, libre, native
@@ -146,9 +148,19 @@ def build_app(service: Service) -> Starlette:
                               max_upload=settings.max_upload,
                               upload_paths=settings.upload_paths)]
     routes = [*native.routes(service), *libre.routes(service), *deepl.routes(service)]
-    app = Starlette(routes=routes, middleware=middleware, lifespan=lifespan)
+    app = Starlette(routes=routes, middleware=middleware, lifespan=lifespan,
+                    exception_handlers={Exception: internal_error})
     app.state.service = service
     return app
+
+
+async def internal_error(request: Request, exc: Exception) -> Response:
+    """An unexpected failure: the API's error shape, the exception type in the log (its
+    message might quote the request's text, so it is not logged)."""
+    log.error("%s %s: internal error (%s)", request.method, request.url.path,
+              type(exc).__name__)
+    return Response(error_body(request.url.path, "internal error"), 500,
+                    media_type="application/json")
 
 
 def _reloaded(task: asyncio.Task) -> None:

@@ -35,6 +35,12 @@ MAX_ENTRIES = 10_000
 MAX_TERM_CHARS = 1024
 
 
+def timestamp(when: datetime) -> str:
+    """DeepL's creation_time: ISO 8601 UTC with milliseconds (its clients parse exactly that)."""
+    return when.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.") + \
+        f"{when.microsecond // 1000:03d}Z"
+
+
 class UnknownGlossary(KeyError):
     """No glossary has this id."""
 
@@ -138,15 +144,15 @@ class GlossaryStore:
         glossary = load_glossary(path)
         data = read_yaml(path) or {}
         created = CREATED.search(str(data.get("description") or ""))
-        when = created.group(1) if created else datetime.fromtimestamp(
-            path.stat().st_mtime, timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+        when = created.group(1) if created else timestamp(
+            datetime.fromtimestamp(path.stat().st_mtime, timezone.utc))
         info = GlossaryInfo(path.stem, str(data.get("name") or path.stem), when,
                             sum(len(t.spellings) for t in glossary))
         return info, glossary
 
     # --- the DeepL API's view -----------------------------------------------------------
     def curated_info(self) -> GlossaryInfo:
-        return GlossaryInfo(CURATED_ID, "curated", "1970-01-01T00:00:00Z",
+        return GlossaryInfo(CURATED_ID, "curated", "1970-01-01T00:00:00.000Z",
                             sum(len(t.spellings) for t in self.curated))
 
     def infos(self) -> list[GlossaryInfo]:
@@ -166,7 +172,7 @@ class GlossaryStore:
             raise InputError("this server keeps no API glossaries (start it with "
                              "--glossary-dir)")
         glossary_id = str(uuid.uuid4())
-        now = datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+        now = timestamp(datetime.now(timezone.utc))
         path = self.folder / f"{glossary_id}.yaml"
         atomic_write(path, dump_terms(terms, name=name[:200],
                                       description=f"created {now} through the DeepL API"))

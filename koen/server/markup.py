@@ -12,6 +12,7 @@ import html
 import re
 from dataclasses import dataclass, field
 
+from bitext.errors import InputError
 from documents.model import Code, CodeKind, Content, Unit, UnitState
 
 TOKEN = re.compile(r"<!--.*?-->|<!\[CDATA\[.*?\]\]>|<\?.*?\?>|<![^>]*>|</?[A-Za-z][^>]*>",
@@ -25,6 +26,7 @@ HTML_BLOCKS = frozenset(
 HTML_VOID = frozenset("area base br col embed hr img input link meta param source track "
                       "wbr".split())
 HTML_RAW = frozenset({"script", "style", "template"})
+MAX_DEPTH = 64      # inline elements open at once; deeper markup is refused, not recursed into
 
 
 @dataclass
@@ -127,6 +129,9 @@ def read_markup(text: str, mode: str, ignore_tags: frozenset[str] = frozenset(),
             open_ids = []
             continue
         if tag.kind is CodeKind.OPEN:
+            if len(open_ids) >= MAX_DEPTH:
+                raise InputError(f"markup nests more than {MAX_DEPTH} inline elements",
+                                 "request", text.count("\n", 0, m.start()) + 1)
             ids += 1
             open_ids.append((tag.name, f"c{ids}"))
             buffer.append((raw, Code(f"c{ids}", CodeKind.OPEN, raw)))

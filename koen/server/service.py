@@ -85,8 +85,8 @@ async def read_params(request: Request) -> Params:
             body = json.loads(await request.body() or b"{}")
         except BodyTooLarge as e:
             raise ApiError(413, str(e)) from None
-        except (ValueError, UnicodeDecodeError):
-            raise ApiError(400, "the body is not valid JSON") from None
+        except (ValueError, UnicodeDecodeError, RecursionError):
+            raise ApiError(400, "the body is not valid JSON (or nested too deeply)") from None
         if not isinstance(body, dict):
             raise ApiError(400, "the JSON body must be an object")
         values.update(body)
@@ -178,7 +178,10 @@ class Service:
         translator = self.store.translator_for(glossary)
         out = []
         for text in texts:
-            doc = read_markup(text, mode, ignore_tags, splitting_tags)
+            try:
+                doc = read_markup(text, mode, ignore_tags, splitting_tags)
+            except InputError as e:
+                raise ApiError(400, str(e)) from None
             if doc.units:
                 await self._engine(translate_doc.translate_document, translator, doc)
             out.append(doc.render().decode("utf-8"))

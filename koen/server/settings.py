@@ -14,7 +14,7 @@ class Settings:
     max_queue: int = 256             # texts waiting at most; more are answered 503
     timeout: float = 60.0            # seconds a request may wait for its translation
     max_body: int = 1_000_000        # bytes of a JSON or form request
-    max_chars: int = 50_000          # characters of text in one request
+    max_chars: int = 20_000          # characters of text in one request
     max_texts: int = 1_000           # texts (``q`` items, ``text`` params) in one request
     max_upload: int = 10_000_000     # bytes of an uploaded file
     download_ttl: float = 600.0      # seconds a translated file stays downloadable
