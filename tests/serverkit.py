@@ -3,6 +3,7 @@ that clients this project did not write (deepl, libretranslatepy, a browser) tal
 to it, and the engine is loaded once per test module."""
 from __future__ import annotations
 
+import functools
 import socket
 import threading
 import time
@@ -13,6 +14,18 @@ import uvicorn
 ROOT = Path(__file__).resolve().parents[1]
 MODEL = ROOT / "resources/models/ko-en-small"
 GLOSSARY = ROOT / "resources/glossary"
+
+
+@functools.cache
+def shared_engine(path: Path):
+    """One loaded engine (and Kiwi, warmed) per test process, shared by the server tests."""
+    from koen.server.serve import create_service, warm_up
+    from koen.server.settings import Settings
+    from translate.engine import Engine
+
+    engine = Engine.load(path)
+    warm_up(create_service(Settings(), engine=engine))
+    return engine
 
 
 def free_port() -> int:

@@ -11,7 +11,7 @@ import threading
 import time
 
 import pytest
-from serverkit import GLOSSARY
+from serverkit import GLOSSARY, shared_engine
 from starlette.testclient import TestClient
 
 from bitext.formats import FORMATS
@@ -27,12 +27,7 @@ TERM = "Affectionate Intelligence"
 
 @pytest.fixture(scope="module")
 def engine(shared_model):
-    from koen.server.serve import warm_up
-    from translate.engine import Engine
-
-    engine = Engine.load(shared_model)
-    warm_up(create_service(Settings(), engine=engine))      # Kiwi loaded once, up front
-    return engine
+    return shared_engine(shared_model)
 
 
 @pytest.fixture
@@ -452,3 +447,35 @@ def test_broken_markup_keeps_every_tag(client):
     for tag in ("<a>", "</b>", "<c/>", "<!-- note -->", "&amp;"):
         assert tag in out
     assert "HVAC" in out
+
+
+def test_forms_in_raw_utf8_and_percent_encoded_agree(client):
+    raw = client.post("/translate", content="q=냉난방공조&source=ko&target=en".encode(),
+                      headers={"content-type": "application/x-www-form-urlencoded"})
+    encoded = client.post("/translate", data={"q": "냉난방공조", "source": "ko", "target": "en"})
+    assert raw.json() == encoded.json() and "HVAC" in raw.json()["translatedText"]
+    bad = client.post("/translate", content=b"q=\xff&source=ko&target=en",
+                      headers={"content-type": "application/x-www-form-urlencoded"})
+    assert bad.status_code == 400 and "error" in bad.json()
+
+
+def test_weblate_deepl_request_shape(client):
+    """What Weblate's DeepL machinery sends (its placeholders as ignored <x> elements, the
+    formality it always sends, its glossary as TSV), answered as it reads it."""
+    glossary = client.post("/v2/glossaries", json={
+        "name": "weblate:1:KO:EN:abc", "source_lang": "KO", "target_lang": "EN",
+        "entries": "공감지능\tAffectionate Intelligence\n신제품\tnew lineup",
+        "entries_format": "tsv"}).json()
+    pairs = client.get("/v2/glossary-language-pairs").json()["supported_languages"]
+    assert ("KO", "EN") in {(p["source_lang"].upper(), p["target_lang"].upper()) for p in pairs}
+    r = client.post("/v2/translate", json={
+        "text": ['<x id="0"></x> 신제품은 공감지능을 담았다.', "냉난방공조"],
+        "source_lang": "KO", "target_lang": "EN", "formality": "default",
+        "tag_handling": "xml", "ignore_tags": ["x"], "context": "press release",
+        "glossary_id": glossary["glossary_id"]})
+    assert r.status_code == 200
+    first, second = (t["text"] for t in r.json()["translations"])
+    assert first.startswith('<x id="0"></x>') and "new lineup" in first and TERM in first
+    assert "HVAC" in second
+    names = {g["name"] for g in client.get("/v2/glossaries").json()["glossaries"]}
+    assert "weblate:1:KO:EN:abc" in names

@@ -16,7 +16,7 @@ import time
 import urllib.request
 
 import pytest
-from serverkit import GLOSSARY, ROOT, ThreadServer, free_port
+from serverkit import GLOSSARY, ROOT, ThreadServer, free_port, shared_engine
 
 from koen.server.app import build_app
 from koen.server.serve import create_service, warm_up
@@ -29,9 +29,7 @@ TERM = "Affectionate Intelligence"
 
 @pytest.fixture(scope="module")
 def engine(shared_model):
-    from translate.engine import Engine
-
-    return Engine.load(shared_model)
+    return shared_engine(shared_model)
 
 
 @pytest.fixture(scope="module")

@@ -11,6 +11,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
+from urllib.parse import parse_qsl
 
 from starlette.datastructures import UploadFile
 from starlette.requests import Request
@@ -91,7 +92,19 @@ async def read_params(request: Request) -> Params:
             raise ApiError(400, "the JSON body must be an object")
         values.update(body)
         body_lists = {k for k, v in body.items() if isinstance(v, list)}
-    elif kind in ("application/x-www-form-urlencoded", "multipart/form-data"):
+    elif kind == "application/x-www-form-urlencoded":
+        # parsed here, not by Starlette: it reads unencoded bytes as Latin-1, and curl -d,
+        # like many scripts, sends Korean as raw UTF-8 (LibreTranslate accepts both)
+        try:
+            text = (await request.body()).decode("utf-8")
+            pairs = parse_qsl(text, keep_blank_values=True, max_num_fields=2_000)
+        except BodyTooLarge as e:
+            raise ApiError(413, str(e)) from None
+        except (UnicodeDecodeError, ValueError):
+            raise ApiError(400, "the form body is not UTF-8 (or has too many fields)") from None
+        for key, item in pairs:
+            values.setdefault(key, []).append(item)
+    elif kind == "multipart/form-data":
         try:
             form = await request.form(max_files=4, max_fields=2_000)
         except BodyTooLarge as e:
