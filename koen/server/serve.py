@@ -44,6 +44,8 @@ def build_parser() -> argparse.ArgumentParser:
                         "(default: %(default)s)")
     p.add_argument("--timeout", type=float, default=d.timeout, metavar="S",
                    help="seconds a request may wait for its translation (default: %(default)g)")
+    p.add_argument("--document-timeout", type=float, default=d.document_timeout, metavar="S",
+                   help="the same for a whole uploaded file (default: %(default)g)")
     p.add_argument("--max-chars", type=int, default=d.max_chars, metavar="N",
                    help="characters of text per request; beyond, 413 (default: %(default)s)")
     p.add_argument("--max-upload", type=int, default=d.max_upload, metavar="BYTES",
@@ -92,7 +94,8 @@ def main(argv: list[str] | None = None) -> int:
         settings = Settings(
             host=args.host, port=args.port, batch_window=max(0.0, args.batch_window) / 1000,
             max_batch=max(1, args.max_batch), max_queue=max(1, args.max_queue),
-            timeout=args.timeout, max_chars=args.max_chars, max_upload=args.max_upload,
+            timeout=args.timeout, document_timeout=args.document_timeout,
+            max_chars=args.max_chars, max_upload=args.max_upload,
             keys=read_keys(args.keys) if args.keys else None,
             cors_origins=tuple(args.cors_origin), glossary_dir=args.glossary_dir)
         started = time.perf_counter()
@@ -111,5 +114,5 @@ def main(argv: list[str] | None = None) -> int:
         service.model_name, len(service.store.curated), settings.host, settings.port)
     uvicorn.run(build_app(service), host=settings.host, port=settings.port,
                 log_level=args.log_level, access_log=False, timeout_graceful_shutdown=
-                int(settings.timeout) + 5)
+                int(max(settings.timeout, settings.document_timeout)) + 5)
     return 0

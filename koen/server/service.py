@@ -205,17 +205,21 @@ class Service:
         from documents.translate_doc import translate_file
 
         return await self._engine(lambda: translate_file(
-            data, self.store.translator_for(glossary), name=name))
+            data, self.store.translator_for(glossary), name=name),
+            timeout=self.settings.document_timeout)
 
-    async def _engine(self, fn: Callable[..., Any], *args: Any) -> Any:
+    async def _engine(self, fn: Callable[..., Any], *args: Any,
+                      timeout: float | None = None) -> Any:
+        """Run ``fn`` on the translation thread (after the batch in progress). A timeout
+        frees the client; work already running finishes (CTranslate2 cannot be stopped)."""
+        timeout = self.settings.timeout if timeout is None else timeout
         try:
-            return await asyncio.wait_for(self.queue.call(fn, *args), self.settings.timeout)
+            return await asyncio.wait_for(self.queue.call(fn, *args), timeout)
         except ShuttingDown:
             raise ApiError(503, "the server is shutting down",
                            {"Retry-After": str(self.settings.retry_after)}) from None
         except asyncio.TimeoutError:
-            raise ApiError(504, f"translation took longer than {self.settings.timeout:g} s"
-                           ) from None
+            raise ApiError(504, f"translation took longer than {timeout:g} s") from None
         except InputError as e:
             raise ApiError(400, str(e)) from None
 

@@ -13,6 +13,7 @@ class Settings:
     max_batch: int = 32              # texts per translation call
     max_queue: int = 256             # texts waiting at most; more are answered 503
     timeout: float = 60.0            # seconds a request may wait for its translation
+    document_timeout: float = 600.0  # the same for a whole file (/translate_file, /v2/document)
     max_body: int = 1_000_000        # bytes of a JSON or form request
     max_chars: int = 20_000          # characters of text in one request
     max_texts: int = 1_000           # texts (``q`` items, ``text`` params) in one request
