@@ -111,11 +111,11 @@ async def read_params(request: Request) -> Params:
             raise ApiError(413, str(e)) from None
         except Exception:  # noqa: BLE001 - python-multipart's errors: a malformed form
             raise ApiError(400, "malformed form body") from None
-        for key, item in form.multi_items():
-            if isinstance(item, UploadFile):
-                files[key] = item
+        for key, part in form.multi_items():
+            if isinstance(part, UploadFile):
+                files[key] = part
             else:
-                values.setdefault(key, []).append(item)
+                values.setdefault(key, []).append(part)
     for key, value in list(values.items()):
         if isinstance(value, list) and len(value) == 1 and key not in body_lists:
             values[key] = value[0]      # a form field sent once is a string
