@@ -4,7 +4,8 @@ the CLI's warm throughput on the same sentences.
 What is measured, in one run on one machine (other load on the host moves both sides):
 
 - **CLI warm**: the pipeline with the model already loaded translating all sentences in one
-  ``translate_segments`` call (what ``translate FILE`` does after loading), sentences/s;
+  ``translate_segments`` call (what ``translate FILE`` does after loading), timed on its
+  second pass over the same sentences, sentences/s;
 - **server**: ``translate serve`` started as a subprocess; its **cold** time from start to
   the first answer; then ``--clients`` threads, each with its own keep-alive connection,
   sending one sentence per LibreTranslate ``POST /translate`` until all are done: p50/p95
@@ -58,8 +59,8 @@ def free_port() -> int:
 def cli_warm(model: Path, glossary: Path, threads: int, src: list[str]) -> tuple[float, float]:
     """(seconds for all sentences with a warm pipeline, peak RSS MB of this process)."""
     translator = Translator(model, glossary, intra_threads=threads)
-    list(translator.translate_segments(segment_text("공감지능은 전장 사업을 키운다. 좋다.")))
     segments = segment_text("\n".join(src))
+    list(translator.translate_segments(segments))       # warm: the same sentences once before
     started = time.perf_counter()
     out = list(translator.translate_segments(segments))
     seconds = time.perf_counter() - started
@@ -169,6 +170,10 @@ def main() -> int:
                 sys.exit("server did not answer within 300 s")
         latencies, errors, wall = load(port, src, args.clients, args.timeout)
         memory = server_memory_mb(proc.pid)
+        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=args.timeout)
+        conn.request("GET", "/health")
+        health = json.loads(conn.getresponse().read())
+        conn.close()
     finally:
         proc.terminate()
         proc.wait(timeout=60)
@@ -177,10 +182,12 @@ def main() -> int:
     q = statistics.quantiles(latencies, n=20)
     print(table(
         ["run", "sentences/s", "× CLI warm", "p50 latency ms", "p95 latency ms", "errors",
-         "peak memory MB", "cold start to first answer s"],
-        [["CLI, warm (one translate_segments call)", cli_rate, 1.0, "—", "—", 0, cli_rss, "—"],
+         "peak memory MB", "cold start to first answer s", "texts per engine call"],
+        [["CLI, warm (one translate_segments call)", cli_rate, 1.0, "—", "—", 0, cli_rss, "—",
+          len(src)],
          [f"server, {args.clients} clients", rate, rate / cli_rate,
-          statistics.median(latencies) * 1000, q[18] * 1000, errors, memory, cold]], digits=2))
+          statistics.median(latencies) * 1000, q[18] * 1000, errors, memory, cold,
+          health["translated"] / max(1, health["batches"])]], digits=2))
     print()
     return 1 if errors else 0
 
