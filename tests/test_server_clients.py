@@ -106,7 +106,7 @@ def _browser():
     return webdriver.Chrome(service=ChromeService(driver_path), options=options)
 
 
-def test_browser_pastes_translates_and_sees_a_marked_term(server):
+def test_browser_pastes_translates_and_sees_a_marked_term(server, tmp_path):
     driver = _browser()
     from selenium.webdriver.common.by import By
     from selenium.webdriver.common.keys import Keys
@@ -138,6 +138,17 @@ def test_browser_pastes_translates_and_sees_a_marked_term(server):
         driver.find_element(By.ID, "glossary-q").send_keys("공감지능", Keys.ENTER)
         wait.until(lambda d: "Affectionate Intelligence" in d.find_element(By.ID, "terms").text)
         assert "CES 2024" in driver.find_element(By.ID, "terms").text
+        # a file instead of pasted text: its segments, and a link to the translated file
+        driver.find_element(By.ID, "tab-translate").click()
+        driver.find_element(By.ID, "source").clear()
+        upload = tmp_path / "press.txt"
+        upload.write_text("냉난방공조 사업.\n", encoding="utf-8")
+        driver.find_element(By.ID, "file").send_keys(str(upload))
+        driver.find_element(By.ID, "translate-button").click()
+        link = wait.until(expected_conditions.visibility_of_element_located(
+            (By.ID, "download-file")))
+        assert "/download_file/" in link.get_attribute("href")
+        assert "HVAC" in driver.find_element(By.ID, "segments").text
     finally:
         driver.quit()
 
