@@ -479,3 +479,19 @@ def test_weblate_deepl_request_shape(client):
     assert "HVAC" in second
     names = {g["name"] for g in client.get("/v2/glossaries").json()["glossaries"]}
     assert "weblate:1:KO:EN:abc" in names
+
+
+def test_an_unexpected_failure_is_a_500_that_logs_no_text(client, caplog, monkeypatch):
+    service = client.app.state.service
+    secret = "엠바고문장"
+
+    def broken(key):
+        raise RuntimeError(f"engine failed on {secret}")
+
+    monkeypatch.setattr(service.queue, "translator_for", broken)
+    with caplog.at_level(logging.DEBUG):
+        r = client.post("/v2/translate", json={"text": [secret], "target_lang": "EN"})
+        lt = client.post("/translate", json={"q": secret, "source": "ko", "target": "en"})
+    assert r.status_code == 500 and r.json() == {"message": "internal error"}
+    assert lt.status_code == 500 and lt.json() == {"error": "internal error"}
+    assert "RuntimeError" in caplog.text and secret not in caplog.text

@@ -4,7 +4,8 @@ Starlette on uvicorn: a small, well-kept ASGI toolkit is all this needs (routing
 through python-multipart, static files, a test client); the batching, limits and shapes are
 ours. Middleware, outermost first: CORS (only when origins are configured), the access log
 (method, path, status, time: never the query or the body, since press releases are
-embargoed), and the body limit (413 before a byte of an oversized body is read when
+embargoed), the containment of unexpected failures (a 500 in the API's shape, logged by
+exception type only), and the body limit (413 before a byte of an oversized body is read when
 Content-Length says so, else as soon as the stream passes the limit).
 """
 from __future__ import annotations
@@ -21,8 +22,6 @@ from collections.abc import AsyncIterator
 from starlette.applications import Starlette
 from starlette.middleware import Middleware
 from starlette.middleware.cors import CORSMiddleware
-from starlette.requests import Request
-from starlette.responses import Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from koen.server import deepl, libre, native
@@ -92,6 +91,39 @@ class BodyLimit:
         await send({"type": "http.response.body", "body": body})
 
 
+class Contained:
+    """An unexpected failure becomes a 500 in the API's error shape, logged by exception type
+    only: its message or traceback might quote the request's text (Starlette's own handler
+    re-raises to the server, which logs both)."""
+
+    def __init__(self, app: ASGIApp):
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        started = False
+
+        async def watched(message: Message) -> None:
+            nonlocal started
+            started = started or message["type"] == "http.response.start"
+            await send(message)
+
+        try:
+            await self.app(scope, receive, watched)
+        except Exception as e:  # noqa: BLE001 - the boundary: nothing escapes to the server log
+            log.error("%s %s: internal error (%s)", scope["method"], scope["path"],
+                      type(e).__name__)
+            if started:
+                return
+            body = error_body(scope["path"], "internal error")
+            await send({"type": "http.response.start", "status": 500,
+                        "headers": [(b"content-type", b"application/json"),
+                                    (b"content-length", str(len(body)).encode())]})
+            await send({"type": "http.response.body", "body": body})
+
+
 class AccessLog:
     """One line per request without the query string or the body."""
 
@@ -143,24 +175,14 @@ def build_app(service: Service) -> Starlette:
                                      allow_methods=["GET", "POST", "DELETE"],
                                      allow_headers=["Authorization", "Content-Type",
                                                     "X-API-Key"]))
-    middleware += [Middleware(AccessLog),
+    middleware += [Middleware(AccessLog), Middleware(Contained),
                    Middleware(BodyLimit, max_body=settings.max_body,
                               max_upload=settings.max_upload,
                               upload_paths=settings.upload_paths)]
     routes = [*native.routes(service), *libre.routes(service), *deepl.routes(service)]
-    app = Starlette(routes=routes, middleware=middleware, lifespan=lifespan,
-                    exception_handlers={Exception: internal_error})
+    app = Starlette(routes=routes, middleware=middleware, lifespan=lifespan)
     app.state.service = service
     return app
-
-
-async def internal_error(request: Request, exc: Exception) -> Response:
-    """An unexpected failure: the API's error shape, the exception type in the log (its
-    message might quote the request's text, so it is not logged)."""
-    log.error("%s %s: internal error (%s)", request.method, request.url.path,
-              type(exc).__name__)
-    return Response(error_body(request.url.path, "internal error"), 500,
-                    media_type="application/json")
 
 
 def _reloaded(task: asyncio.Task) -> None:
