@@ -198,6 +198,10 @@ def main(argv: list[str] | None = None) -> int:
         from translate.corpus.cli import main as corpus_main
 
         return corpus_main(argv[1:])
+    if argv[:1] == ["serve"]:
+        from koen.server.serve import main as serve_main
+
+        return serve_main(argv[1:])
     parser = build_parser()
     args = parser.parse_args(argv)
     if args.list_models:
