@@ -4,7 +4,6 @@ strings) read into units with inline codes, translated through the pipeline, wri
 It sits above ``translate`` and below the commands (``koen``): format modules in
 ``documents/formats/`` know only their format; ``documents.model`` is the contract between
 them and the layer.
-"""
 
 The library API (implemented in ``documents/translate_doc.py`` and ``documents/registry.py``;
 the server and the CLI call only these):
@@ -20,3 +19,4 @@ the server and the CLI call only these):
 (every translated sentence as an ``AlignedSegment``, in file order, ``doc`` = the file name,
 ``line`` = the line its unit starts on) and ``counts`` (``filled``, ``kept``, ``skipped``).
 The format is chosen by ``input_format`` (a format module's name) or the file's extension.
+"""

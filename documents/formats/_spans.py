@@ -1,0 +1,99 @@
+"""What the HTML and Markdown modules share: units cut out of a text by character offsets and
+written back by splicing, so that everything outside the translated text stays as it was.
+
+A unit's ``handle`` is a :class:`Spliced`: the span of the source text the unit replaces and,
+for each code, the span of source markup the code stands for. Writing a code back means
+copying its span again, with any edit that lies inside it applied (an ``alt`` attribute
+inside an ``<img>`` code, a ``lang`` inside a ``<span>`` code), so the edits nest.
+"""
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from documents.model import Code, CodeKind, Unit, UnitState, plain_text
+
+_HANGUL = re.compile(r"[\uac00-\ud7a3\u1100-\u11ff\u3130-\u318f]")
+
+
+def has_korean(text: str) -> bool:
+    return _HANGUL.search(text) is not None
+
+
+@dataclass
+class Spliced:
+    """Where a unit sits in the source text: ``start``/``end``, and each code's span by key."""
+
+    start: int
+    end: int
+    codes: dict[tuple[str, CodeKind], tuple[int, int]] = field(default_factory=dict)
+    escape: Callable[[str], str] | None = None     # how this unit's text is escaped, if not
+                                                   # the format's usual way (an attribute)
+
+
+def classify(unit: Unit) -> Unit:
+    """FILL a unit with Korean text; SKIP one with none (nothing for the engine to do)."""
+    text = plain_text(unit.source)
+    if not text.strip():
+        unit.state, unit.reason = UnitState.SKIP, "no text"
+    elif not has_korean(text):
+        unit.state, unit.reason = UnitState.SKIP, "no Korean"
+    return unit
+
+
+def changed(unit: Unit) -> bool:
+    """True when the unit has a target that differs from its source (else: copy the bytes)."""
+    return unit.target is not None and tuple(unit.target) != tuple(unit.source)
+
+
+Edit = tuple[int, int, Callable[[], str]]
+
+
+class Splicer:
+    """Writes ``text`` back with edits (start, end, producer) applied, nested edits included.
+
+    Edits never partly overlap: each lies inside a code span of an enclosing edit or beside
+    it. ``copy(start, end)`` is what a producer calls to write a code's source markup.
+    """
+
+    def __init__(self, text: str, edits: list[Edit]):
+        self.text = text
+        self.edits = sorted(edits, key=lambda e: (e[0], -e[1]))
+
+    def copy(self, start: int, end: int, outer: tuple[int, int] | None = None) -> str:
+        out: list[str] = []
+        pos = start
+        for es, ee, produce in self.edits:
+            if es < pos or ee > end or (es, ee) == outer:
+                continue
+            out.append(self.text[pos:es])
+            out.append(produce())
+            pos = ee
+        out.append(self.text[pos:end])
+        return "".join(out)
+
+    def render(self) -> str:
+        return self.copy(0, len(self.text))
+
+
+def unit_writer(splicer_ref: list[Splicer], unit: Unit, escape: Callable[[str], str]
+                ) -> Callable[[], str]:
+    """A producer that writes ``unit.target``: text escaped, each code as its spliced span."""
+    def produce() -> str:
+        handle: Spliced = unit.handle
+        splicer = splicer_ref[0]
+        write = handle.escape or escape
+        out: list[str] = []
+        for part in unit.target or ():
+            if isinstance(part, Code):
+                span = handle.codes.get((part.id, part.kind))
+                if span is None:            # a code the layer invented: write its data
+                    out.append(part.data)
+                else:
+                    out.append(splicer.copy(span[0], span[1], (handle.start, handle.end)))
+            else:
+                out.append(write(part))
+        return "".join(out)
+    return produce
+
