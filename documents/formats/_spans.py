@@ -30,6 +30,8 @@ class Spliced:
     codes: dict[tuple[str, CodeKind], tuple[int, int]] = field(default_factory=dict)
     escape: Callable[[str], str] | None = None     # how this unit's text is escaped, if not
                                                    # the format's usual way (an attribute)
+    lead_escape: Callable[[str], str] | None = None  # for text that begins the unit (where
+                                                     # Markdown reads a list marker)
 
 
 def classify(unit: Unit) -> Unit:
@@ -85,7 +87,7 @@ def unit_writer(splicer_ref: list[Splicer], unit: Unit, escape: Callable[[str], 
         splicer = splicer_ref[0]
         write = handle.escape or escape
         out: list[str] = []
-        for part in unit.target or ():
+        for n, part in enumerate(unit.target or ()):
             if isinstance(part, Code):
                 span = handle.codes.get((part.id, part.kind))
                 if span is None:            # a code the layer invented: write its data
@@ -93,7 +95,7 @@ def unit_writer(splicer_ref: list[Splicer], unit: Unit, escape: Callable[[str], 
                 else:
                     out.append(splicer.copy(span[0], span[1], (handle.start, handle.end)))
             else:
-                out.append(write(part))
+                out.append((handle.lead_escape or write)(part) if n == 0 else write(part))
         return "".join(out)
     return produce
 
