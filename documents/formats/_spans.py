@@ -8,17 +8,11 @@ inside an ``<img>`` code, a ``lang`` inside a ``<span>`` code), so the edits nes
 """
 from __future__ import annotations
 
-import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from documents.model import Code, CodeKind, Unit, UnitState, plain_text
-
-_HANGUL = re.compile(r"[\uac00-\ud7a3\u1100-\u11ff\u3130-\u318f]")
-
-
-def has_korean(text: str) -> bool:
-    return _HANGUL.search(text) is not None
+from documents.text import has_korean
 
 
 @dataclass

@@ -131,21 +131,21 @@ class _Tokenizer(HTMLParser):
         self.tokens.append(_Token(kind, self.line_starts[line - 1] + col, tag=tag,
                                   self_closing=self_closing))
 
-    def handle_starttag(self, tag, attrs):  # type: ignore[no-untyped-def]
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         self._add("start", tag)
 
-    def handle_startendtag(self, tag, attrs):  # type: ignore[no-untyped-def]
+    def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         self._add("start", tag, True)
 
-    def handle_endtag(self, tag):  # type: ignore[no-untyped-def]
+    def handle_endtag(self, tag: str) -> None:
         self._add("end", tag)
 
-    def handle_data(self, data):  # type: ignore[no-untyped-def]
+    def handle_data(self, data: str) -> None:
         self._add("text")
 
     handle_entityref = handle_charref = handle_data
 
-    def handle_comment(self, data):  # type: ignore[no-untyped-def]
+    def handle_comment(self, data: str) -> None:
         self._add("other")
 
     handle_decl = handle_pi = unknown_decl = handle_comment

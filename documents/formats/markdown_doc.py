@@ -44,7 +44,7 @@ from markdown_it.token import Token
 from bitext.errors import InputError
 from bitext.files import decode
 from documents.formats._spans import Edit, Spliced, Splicer, changed, classify, unit_writer
-from documents.model import Code, CodeKind, DocumentOptions, Unit, UnitState
+from documents.model import Code, CodeKind, DocumentOptions, Unit
 
 EXTENSIONS = (".md", ".markdown")
 FRONT_MATTER_KEYS = ("title", "description")
@@ -61,9 +61,12 @@ _MASKED_RUN = re.compile(MASK + "+")
 _ESCAPE = re.compile(r"([\\`*_\[\]<>|~#])")
 _ENTITY_LIKE = re.compile(r"&(?=#?\w+;)")
 _BLOCK_START = re.compile(r"^(?:([-+=])(?=\s|$)|(\d{1,9})([.)])(?=\s|$))")
+_HTML_TAG = re.compile(r"<(/?)([A-Za-z][A-Za-z0-9-]*)\b[^>]*?(/?)>$")
+_VOID = frozenset("area base br col embed hr img input link meta source track wbr".split())
 _FENCE = {"---": "yaml", "+++": "toml"}
 _YAML_KEY = re.compile(r"^[\w\"'][^:\n]*:(\s|$)")
-_TOML_KEY = re.compile(r"""^([A-Za-z0-9_-]+)[ \t]*=[ \t]*("(?:[^"\\\n]|\\.)*"|'[^'\n]*')[ \t]*(?:#.*)?$""")
+_TOML_KEY = re.compile(r"""^([A-Za-z0-9_-]+)[ \t]*=[ \t]*("(?:[^"\\\n]|\\.)*"|'[^'\n]*')"""
+                       r"""[ \t]*(?:#.*)?$""")
 
 
 def _parser() -> MarkdownIt:
@@ -205,16 +208,18 @@ def _toml_values(fm: str, offset: int, keys: Sequence[str], name: str) -> list[_
             value = json.loads(raw) if raw[0] == '"' else raw[1:-1]
             quote = raw[0]
             values.append(_Value(value, offset + pos + m.start(2), offset + pos + m.end(2),
-                                 lambda t, q=quote: _toml_string(t, q)))
+                                 _toml_writer(quote)))
         pos += len(line)
     return values
 
 
-def _toml_string(text: str, quote: str) -> str:
-    text = " ".join(text.split())
-    if quote == "'" and "'" not in text:
-        return f"'{text}'"
-    return json.dumps(text, ensure_ascii=False)
+def _toml_writer(quote: str) -> Callable[[str], str]:
+    def write(text: str) -> str:
+        text = " ".join(text.split())
+        if quote == "'" and "'" not in text:
+            return f"'{text}'"
+        return json.dumps(text, ensure_ascii=False)     # a valid TOML basic string
+    return write
 
 
 # ----------------------------------------------------------------------------- shortcodes
@@ -275,7 +280,7 @@ class _Piece:
     start: int = 0                 # code: its source span
     end: int = 0
     code_id: str = ""
-    shortcode: _Shortcode | None = None
+    pair: tuple[str, bool] | None = None     # (name, closes) of a shortcode or HTML tag
     placeholder: bool = False
 
 
@@ -360,10 +365,10 @@ class _Inline:
             elif kind == "link_open" and tok.markup == "autolink":
                 start = cur
                 cur = self._expect(cur, "<")
-                close = self.content.find(">", cur)
-                if close < 0:
+                gt = self.content.find(">", cur)
+                if gt < 0:
                     raise _NotLocated("autolink")
-                cur = close + 1
+                cur = gt + 1
                 self._code(CodeKind.ISOLATED, start, cur, placeholder=True)
                 while i < len(children) and children[i].type != "link_close":
                     i += 1
@@ -390,6 +395,9 @@ class _Inline:
             elif kind == "html_inline":
                 end = self._expect(cur, tok.content)
                 self._code(CodeKind.ISOLATED, cur, end)
+                tag = _HTML_TAG.match(tok.content)
+                if tag and not tag.group(3) and tag.group(2).lower() not in _VOID:
+                    self.pieces[-1].pair = (tag.group(2).lower(), bool(tag.group(1)))
                 cur = end
             else:
                 raise _NotLocated(f"unexpected {kind}")
@@ -408,8 +416,11 @@ class _Inline:
                     continue
                 s, e = max(src_a, sc.start), min(src_b, sc.end)
                 whole = (s, e) == (sc.start, sc.end)
+                pair = None
+                if whole and (sc.paired or sc.closing):
+                    pair = (sc.name.removeprefix("end") if sc.closing else sc.name, sc.closing)
                 self.pieces.append(_Piece(CodeKind.ISOLATED.value, start=s, end=e,
-                                          code_id=self._id(), shortcode=sc if whole else None))
+                                          code_id=self._id(), pair=pair))
                 src_a = e
             if src_a < src_b:                       # a code shortcode's masked body
                 self.pieces.append(_Piece(CodeKind.ISOLATED.value, start=src_a, end=src_b,
@@ -448,23 +459,31 @@ class _Inline:
         return cur
 
 
-def _pair_shortcodes(pieces: list[_Piece]) -> None:
-    """A shortcode opened and closed inside one text: an OPEN/CLOSE pair, not two codes."""
-    open_: list[_Piece] = []
+def _pair(pieces: list[_Piece]) -> None:
+    """A shortcode or HTML tag opened and closed inside one text: an OPEN/CLOSE pair (not two
+    lone codes) where the pair nests with the emphasis and links around it."""
+    stack: list[_Piece] = []             # OPEN codes and pair candidates, innermost last
     for piece in pieces:
-        sc = piece.shortcode
-        if sc is None:
-            continue
-        if sc.paired:
-            open_.append(piece)
-        elif sc.closing:
-            for j in range(len(open_) - 1, -1, -1):
-                opener = open_[j].shortcode
-                assert opener is not None
-                if sc.name in (opener.name, "end" + opener.name):
-                    open_[j].kind, piece.kind = CodeKind.OPEN.value, CodeKind.CLOSE.value
-                    piece.code_id = open_[j].code_id
-                    del open_[j:]
+        if piece.kind == CodeKind.OPEN.value:
+            stack.append(piece)
+        elif piece.kind == CodeKind.CLOSE.value:
+            while stack and stack[-1].kind != CodeKind.OPEN.value:
+                stack.pop()              # candidates never closed inside the pair
+            if stack:
+                stack.pop()
+        elif piece.pair is not None:
+            name, closes = piece.pair
+            if not closes:
+                stack.append(piece)
+                continue
+            for j in range(len(stack) - 1, -1, -1):
+                opener = stack[j]
+                if opener.kind == CodeKind.OPEN.value:
+                    break                # it would close across an emphasis: stays alone
+                if opener.pair is not None and opener.pair[0] == name:
+                    opener.kind, piece.kind = CodeKind.OPEN.value, CodeKind.CLOSE.value
+                    piece.code_id = opener.code_id
+                    del stack[j:]
                     break
 
 
@@ -559,7 +578,7 @@ class _Reader:
             self._unit(inline, idx, paragraph=parent == "paragraph_open")
 
     def _unit(self, inline: _Inline, idx: list[int], paragraph: bool) -> None:
-        _pair_shortcodes(inline.pieces)
+        _pair(inline.pieces)
         source: list[str | Code] = []
         codes: dict[tuple[str, CodeKind], tuple[int, int]] = {}
         for piece in inline.pieces:
