@@ -49,6 +49,8 @@ wbr""".split())
 ATTRIBUTES = frozenset({"title", "alt", "placeholder", "aria-label"})
 META_NAMES = frozenset({"description", "og:title", "og:description", "twitter:title",
                         "twitter:description"})
+_NOT_SHOWN = frozenset({"link", "meta", "base", "script", "style"})   # a title here names a
+                                                                     # stylesheet, not text
 MAX_CODES = 500          # a "sentence" with more inline codes than this is markup, not prose
 _SPACE = re.compile(r"[ \t\n\r\f]+")
 _KOREAN_LABELS = frozenset("""euc-kr cseuckr csksc56011987 iso-ir-149 korean ks_c_5601-1987
@@ -59,6 +61,7 @@ _DECLARED = re.compile(
     rb"""|<\?xml[^>]*?encoding\s*=\s*["']([A-Za-z0-9_.:-]+)""", re.I)
 _CHARSET_IN_CONTENT = re.compile(r"(charset\s*=\s*)([^\s;\"']+)", re.I)
 _XML_ENCODING = re.compile(r"""(encoding\s*=\s*["'])([^"']+)""")
+_UNFINISHED = re.compile(r"<[!?/A-Za-z]")
 _TAG_NAME = re.compile(r"</?[^\s/>]*")
 _ATTR = re.compile(r"""[\s/]*([^\s/>][^\s/=>]*)(?:\s*=\s*("[^"]*"|'[^']*'|[^\s>]*))?""")
 
@@ -171,11 +174,18 @@ def _tokens(text: str) -> tuple[list[_Token], list[int]]:
         this.end = following.start
     if tokens:
         tokens[-1].end = len(text)
-    # html.parser may report one piece of text in several calls: merge them
+    # html.parser may report one piece of text in several calls: merge them. What it hands
+    # over as text but starts like markup is what it could not finish at the end of the file
+    # (``<!-- never closed``): a browser makes that a comment or drops it, never text.
     merged: list[_Token] = []
-    for tok in tokens:
+    tail = max((n for n, t in enumerate(tokens) if t.kind != "text"), default=-1) + 1
+    unfinished = False
+    for n, tok in enumerate(tokens):
         if tok.end <= tok.start:
             continue
+        if tok.kind == "text" and (unfinished or _UNFINISHED.match(text, tok.start)):
+            unfinished = unfinished or n >= tail        # the rest of the file is text too
+            tok.kind = "other"
         if merged and tok.kind == "text" and merged[-1].kind == "text":
             merged[-1].end = tok.end
         else:
@@ -298,18 +308,16 @@ class _Reader:
         run, self.run, self.open = self.run, [], []
         if not any(p.kind == "text" and self.text[p.start:p.end].strip() for p in run):
             return
+        closed = {p.code_id for p in run if p.kind == CodeKind.CLOSE}
         for part in run:                     # an OPEN never closed stands alone
-            if part.kind == CodeKind.OPEN and not any(
-                    q.kind == CodeKind.CLOSE and q.code_id == part.code_id for q in run):
+            if part.kind == CodeKind.OPEN and part.code_id not in closed:
                 part.kind = CodeKind.ISOLATED
-        while run and (run[0].kind == CodeKind.ISOLATED or
-                       (run[0].kind == "text" and not self.text[run[0].start:run[0].end]
-                        .strip(" \t\n\r\f"))):
-            run.pop(0)
-        while run and (run[-1].kind == CodeKind.ISOLATED or
-                       (run[-1].kind == "text" and not self.text[run[-1].start:run[-1].end]
-                        .strip(" \t\n\r\f"))):
-            run.pop()
+        first_kept, last_kept = 0, len(run)
+        while self._blank_edge(run[first_kept]):
+            first_kept += 1
+        while self._blank_edge(run[last_kept - 1]):
+            last_kept -= 1
+        run = run[first_kept:last_kept]
         first, last = run[0], run[-1]
         start, end = first.start, last.end
         if first.kind == "text":
@@ -333,6 +341,11 @@ class _Reader:
                 source.append(Code(part.code_id, kind, self.text[part.start:part.end]))
                 codes[(part.code_id, kind)] = (part.start, part.end)
         self._add_unit(tuple(source), start, end, codes)
+
+    def _blank_edge(self, part: _Part) -> bool:
+        """Space or a lone code: left outside the unit when it begins or ends the run."""
+        return part.kind == CodeKind.ISOLATED or (
+            part.kind == "text" and not self.text[part.start:part.end].strip(" \t\n\r\f"))
 
     def _code(self, kind: CodeKind, start: int, end: int, tag: str = "",
               code_id: str = "") -> _Part:
@@ -362,9 +375,10 @@ class _Reader:
             key = by_name.get("name") or by_name.get("property")
             if content is not None and key is not None and key.value.lower() in META_NAMES:
                 self._attribute_unit(content)
-        for attr in attrs:
-            if attr.name in ATTRIBUTES:
-                self._attribute_unit(attr)
+        if tag not in _NOT_SHOWN:
+            for attr in attrs:
+                if attr.name in ATTRIBUTES:
+                    self._attribute_unit(attr)
 
     def _attribute_unit(self, attr: _Attr) -> None:
         if attr.value.strip():

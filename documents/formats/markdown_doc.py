@@ -40,6 +40,7 @@ from markdown_it import MarkdownIt
 from markdown_it.common.utils import normalizeReference
 from markdown_it.helpers import parseLinkDestination, parseLinkTitle
 from markdown_it.token import Token
+from mdit_py_plugins.deflist import deflist_plugin
 
 from bitext.errors import InputError
 from bitext.files import decode
@@ -52,7 +53,8 @@ MASK = "\ue000"          # stands in for a shortcode while markdown-it parses (s
 CODE_SHORTCODES = frozenset({"highlight", "code", "raw"})
 _SHORTCODE = re.compile(
     r"\{\{<(?:(?!\n[ \t]*\n).){0,2000}?>\}\}|\{\{%(?:(?!\n[ \t]*\n).){0,2000}?%\}\}"
-    r"|\{%(?:(?!\n[ \t]*\n).){0,2000}?%\}|\{\{(?:(?!\n[ \t]*\n).){0,2000}?\}\}", re.S)
+    r"|\{%(?:(?!\n[ \t]*\n).){0,2000}?%\}|\{\{(?:(?!\n[ \t]*\n).){0,2000}?\}\}"
+    r"|\{#[A-Za-z][\w:.-]*\}", re.S)             # the last: a heading id, ## 이름 {#names}
 _SHORTCODE_NAME = re.compile(r"\{[{%][<%]?-?\s*(/|end)?\s*([\w.-]+)")
 _SELF_CLOSING = re.compile(r"/\s*[>%]\}\}$")
 _SOFTBREAK = re.compile(r"[ \t]*\n[ \t]*")
@@ -69,9 +71,16 @@ _TOML_KEY = re.compile(r"""^([A-Za-z0-9_-]+)[ \t]*=[ \t]*("(?:[^"\\\n]|\\.)*"|'[
                        r"""[ \t]*(?:#.*)?$""")
 
 
-def _parser() -> MarkdownIt:
+def parser() -> MarkdownIt:
+    """CommonMark, GFM tables and strikethrough, and definition lists (Hugo's Goldmark has
+    them, and Korean Hugo docs use them: without, a term and its definition would be read as
+    one paragraph and written back on one line)."""
+    return MarkdownIt("commonmark").enable(["table", "strikethrough"]).use(deflist_plugin)
+
+
+def _located_parser() -> MarkdownIt:
     # text_join off: escapes and entities stay separate tokens, so text tokens are verbatim
-    return MarkdownIt("commonmark").enable(["table", "strikethrough"]).disable("text_join")
+    return parser().disable("text_join")
 
 
 # ----------------------------------------------------------------------------- the document
@@ -615,13 +624,13 @@ def read(data: bytes, name: str, options: DocumentOptions) -> MarkdownDoc:
         reader = _yaml_values if kind == "yaml" else _toml_values
         for value in reader(text[start:end], start, _keys(options), name):
             line = text.count("\n", 0, value.start) + 1
-            unit = classify(Unit(id="", source=(value.value,), line=line,
+            unit = classify(Unit(id="", source=(" ".join(value.value.split()),), line=line,
                                  handle=Spliced(value.start, value.end, {}, value.write)))
             doc.units.append(unit)
     shortcodes = _shortcodes(text, body)
     masked = _masked(text, body, shortcodes)
     env: dict[str, Any] = {}
-    tokens = _parser().parse(masked, env)
+    tokens = _located_parser().parse(masked, env)
     references = set(env.get("references", {}))
     _Reader(doc, masked, shortcodes, references).walk(tokens)
     return doc
