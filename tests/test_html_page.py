@@ -28,7 +28,8 @@ PAGE = """<!DOCTYPE html>
 <link rel="stylesheet" href="a.css" title="기본 스타일">
 <style>p::before { content: "주의" }</style></head>
 <body>
-<p>LG전자는 <b>공감</b>지능을 발표했다.<br>자세한 내용은 <a href="/x" title="링크 설명">여기</a>를 보세요.
+<p>LG전자는 <b>공감</b>지능을 발표했다.<br>
+자세한 내용은 <a href="/x" title="링크 설명">여기</a>를 보세요.
 <p>코드 <code>ls -la</code> 실행, <span translate="no">번역 금지</span> 끝.</p>
 <img src="a.png" alt="사진 설명">
 <div class="box notranslate">번역하지 않음 <b>굵게</b></div>
@@ -69,7 +70,7 @@ def test_blocks_are_units_and_inline_elements_codes():
     assert kinds == [(CodeKind.OPEN, "<b>"), (CodeKind.CLOSE, "</b>"),
                      (CodeKind.ISOLATED, "<br>"),
                      (CodeKind.OPEN, '<a href="/x" title="링크 설명">'), (CodeKind.CLOSE, "</a>")]
-    assert plain_text(first.source) == "LG전자는 공감지능을 발표했다.자세한 내용은 여기를 보세요."
+    assert plain_text(first.source) == "LG전자는 공감지능을 발표했다. 자세한 내용은 여기를 보세요."
     assert (first.line, first.column) == (8, 4)
     assert "첫째 & 둘째" in texts(page) and "셋째" in texts(page)   # <li> closed by <li>
 
