@@ -24,8 +24,9 @@ class Spliced:
     codes: dict[tuple[str, CodeKind], tuple[int, int]] = field(default_factory=dict)
     escape: Callable[[str], str] | None = None     # how this unit's text is escaped, if not
                                                    # the format's usual way (an attribute)
-    lead_escape: Callable[[str], str] | None = None  # for text that begins the unit (where
-                                                     # Markdown reads a list marker)
+    lead_escape: Callable[[str], str] | None = None  # for text that begins a line (where
+                                                     # Markdown reads a list marker): the
+    breaks: frozenset[tuple[str, CodeKind]] = frozenset()   # unit's start, after these codes
 
 
 def classify(unit: Unit) -> Unit:
@@ -81,15 +82,20 @@ def unit_writer(splicer_ref: list[Splicer], unit: Unit, escape: Callable[[str], 
         splicer = splicer_ref[0]
         write = handle.escape or escape
         out: list[str] = []
-        for n, part in enumerate(unit.target or ()):
+        line_start = True
+        for part in unit.target or ():
             if isinstance(part, Code):
+                line_start = (part.id, part.kind) in handle.breaks
                 span = handle.codes.get((part.id, part.kind))
                 if span is None:            # a code the layer invented: write its data
                     out.append(part.data)
                 else:
                     out.append(splicer.copy(span[0], span[1], (handle.start, handle.end)))
             else:
-                out.append((handle.lead_escape or write)(part) if n == 0 else write(part))
+                lead = line_start and handle.lead_escape is not None
+                out.append(handle.lead_escape(part) if lead and handle.lead_escape else
+                           write(part))
+                line_start = False
         return "".join(out)
     return produce
 

@@ -45,7 +45,7 @@ from mdit_py_plugins.deflist import deflist_plugin
 from bitext.errors import InputError
 from bitext.files import decode
 from documents.formats._spans import Edit, Spliced, Splicer, changed, classify, unit_writer
-from documents.model import Code, CodeKind, DocumentOptions, Unit
+from documents.model import Code, CodeKind, Content, DocumentOptions, Unit
 
 EXTENSIONS = (".md", ".markdown")
 FRONT_MATTER_KEYS = ("title", "description")
@@ -62,7 +62,8 @@ _HARDBREAK = re.compile(r"[ \t]*\\?\n[ \t]*")
 _MASKED_RUN = re.compile(MASK + "+")
 _ESCAPE = re.compile(r"([\\`*_\[\]<>|~#])")
 _ENTITY_LIKE = re.compile(r"&(?=#?\w+;)")
-_BLOCK_START = re.compile(r"^(?:([-+=])(?=\s|$)|(\d{1,9})([.)])(?=\s|$))")
+_BLOCK_START = re.compile(r"^(?:([-+=])|(\d{1,9})([.)])(?=\s|$))")
+_DELIMITER = re.compile(r"^(?:[*_]{1,3}|~~)$")
 _HTML_TAG = re.compile(r"<(/?)([A-Za-z][A-Za-z0-9-]*)\b[^>]*?(/?)>$")
 _VOID = frozenset("area base br col embed hr img input link meta source track wbr".split())
 _FENCE = {"---": "yaml", "+++": "toml"}
@@ -96,6 +97,9 @@ class MarkdownDoc:
 
     def render(self) -> bytes:
         ref: list[Splicer] = []
+        for unit in self.units:
+            if changed(unit):
+                unit.target = _tight_emphasis(unit.target or ())
         edits: list[Edit] = [(u.handle.start, u.handle.end, unit_writer(ref, u, _escape))
                              for u in self.units if changed(u)]
         ref.append(Splicer(self.text, edits))
@@ -104,17 +108,48 @@ class MarkdownDoc:
 
 def _escape(text: str) -> str:
     """English text made literal Markdown: markup characters backslash-escaped, one line."""
-    return _ENTITY_LIKE.sub("&amp;", _ESCAPE.sub(r"\\\1", text.replace("\n", " ")))
+    text = _ENTITY_LIKE.sub("&amp;", _ESCAPE.sub(r"\\\1", text.replace("\n", " ")))
+    return text[:-1] + "\\!" if text.endswith("!") else text   # ! before a link's [ : image
 
 
 def _escape_block_start(text: str) -> str:
-    """Also keep a paragraph's first words from starting a list or a setext underline."""
+    """Also keep text that begins a line from starting a list, a rule or a setext underline."""
     m = _BLOCK_START.match(text)
     if not m:
         return _escape(text)
     if m.group(1):
         return "\\" + m.group(1) + _escape(text[1:])
     return m.group(2) + "\\" + m.group(3) + _escape(text[m.end():])
+
+
+def _tight_emphasis(target: Content) -> Content:
+    """Spaces moved out of emphasis: ``** HVAC **`` is no emphasis to Markdown, so a space the
+    English has just inside an opening or closing delimiter goes just outside it."""
+    parts = list(target)
+    for i, part in enumerate(parts):
+        if not (isinstance(part, Code) and _DELIMITER.match(part.data)):
+            continue
+        if part.kind is CodeKind.OPEN and i + 1 < len(parts) and isinstance(parts[i + 1], str):
+            after = str(parts[i + 1])
+            stripped = after.lstrip()
+            if stripped != after:
+                parts[i + 1] = stripped
+                if i > 0 and isinstance(parts[i - 1], str):
+                    parts[i - 1] = str(parts[i - 1]) + after[:len(after) - len(stripped)]
+                else:
+                    parts.insert(i, after[:len(after) - len(stripped)])
+                    return _tight_emphasis(tuple(parts))
+        elif part.kind is CodeKind.CLOSE and i > 0 and isinstance(parts[i - 1], str):
+            before = str(parts[i - 1])
+            stripped = before.rstrip()
+            if stripped != before:
+                parts[i - 1] = stripped
+                if i + 1 < len(parts) and isinstance(parts[i + 1], str):
+                    parts[i + 1] = before[len(stripped):] + str(parts[i + 1])
+                else:
+                    parts.insert(i + 1, before[len(stripped):])
+                    return _tight_emphasis(tuple(parts))
+    return tuple(p for p in parts if p != "")
 
 
 # ----------------------------------------------------------------------------- front matter
@@ -290,6 +325,7 @@ class _Piece:
     end: int = 0
     code_id: str = ""
     pair: tuple[str, bool] | None = None     # (name, closes) of a shortcode or HTML tag
+    line_break: bool = False                 # a hard break: the text after it begins a line
     placeholder: bool = False
 
 
@@ -348,7 +384,8 @@ class _Inline:
                     raise _NotLocated("hard break")
                 # the code runs to the next line's text: its container prefix goes with it
                 self.pieces.append(_Piece(CodeKind.ISOLATED.value, start=self.idx[cur],
-                                          end=self.idx[m.end()], code_id=self._id()))
+                                          end=self.idx[m.end()], code_id=self._id(),
+                                          line_break=True))
                 cur = m.end()
             elif kind == "code_inline":
                 ticks = tok.markup
@@ -584,9 +621,9 @@ class _Reader:
                 continue
             if cells:
                 row_pos[line0] = idx[-1]
-            self._unit(inline, idx, paragraph=parent == "paragraph_open")
+            self._unit(inline, idx)
 
-    def _unit(self, inline: _Inline, idx: list[int], paragraph: bool) -> None:
+    def _unit(self, inline: _Inline, idx: list[int]) -> None:
         _pair(inline.pieces)
         source: list[str | Code] = []
         codes: dict[tuple[str, CodeKind], tuple[int, int]] = {}
@@ -603,8 +640,8 @@ class _Reader:
                 codes[(piece.code_id, kind)] = (piece.start, piece.end)
         start, end = idx[0], idx[-1]
         line, column = self.where(start)
-        handle = Spliced(start, end, codes,
-                         lead_escape=_escape_block_start if paragraph else None)
+        breaks = frozenset((p.code_id, CodeKind(p.kind)) for p in inline.pieces if p.line_break)
+        handle = Spliced(start, end, codes, breaks=breaks, lead_escape=_escape_block_start)
         unit = classify(Unit(id="", source=tuple(source), line=line, column=column,
                              handle=handle))
         self.doc.units.append(unit)
