@@ -229,6 +229,15 @@ def test_spaces_inside_emphasis_move_out():
     assert doc.render() == b"The  **HVAC** business\n"
 
 
+def test_codes_that_would_run_together_get_a_space():
+    doc = read("`-` 또는 `.` 만 포함한다.\n")
+    ticks = [p for p in doc.units[0].source if isinstance(p, Code)]
+    doc.units[0].target = ("Only ", ticks[0], ticks[1], ".")
+    out = doc.render().decode()
+    assert out == "Only `-` `.`.\n"
+    assert markdown_skeleton(out) == markdown_skeleton("`-` 또는 `.` 만 포함한다.\n")
+
+
 def test_hostile_markdown():
     with pytest.raises(InputError, match="doc.md: input is empty"):
         read(b"  \n\n")

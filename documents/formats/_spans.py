@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from documents.model import Code, CodeKind, Unit, UnitState, plain_text
+from documents.model import Code, CodeKind, Content, Unit, UnitState, plain_text
 from documents.text import has_korean
 
 
@@ -74,16 +74,18 @@ class Splicer:
         return self.copy(0, len(self.text))
 
 
-def unit_writer(splicer_ref: list[Splicer], unit: Unit, escape: Callable[[str], str]
-                ) -> Callable[[], str]:
-    """A producer that writes ``unit.target``: text escaped, each code as its spliced span."""
+def unit_writer(splicer_ref: list[Splicer], unit: Unit, escape: Callable[[str], str],
+                tidy: Callable[[Content], Content] | None = None) -> Callable[[], str]:
+    """A producer that writes ``unit.target`` (through ``tidy``, the format's last spacing
+    fixes): text escaped, each code as its spliced span."""
     def produce() -> str:
         handle: Spliced = unit.handle
         splicer = splicer_ref[0]
         write = handle.escape or escape
         out: list[str] = []
         line_start = True
-        for part in unit.target or ():
+        target = unit.target or ()
+        for part in tidy(target) if tidy else target:
             if isinstance(part, Code):
                 line_start = (part.id, part.kind) in handle.breaks
                 span = handle.codes.get((part.id, part.kind))

@@ -97,10 +97,8 @@ class MarkdownDoc:
 
     def render(self) -> bytes:
         ref: list[Splicer] = []
-        for unit in self.units:
-            if changed(unit):
-                unit.target = _tight_emphasis(unit.target or ())
-        edits: list[Edit] = [(u.handle.start, u.handle.end, unit_writer(ref, u, _escape))
+        edits: list[Edit] = [(u.handle.start, u.handle.end,
+                              unit_writer(ref, u, _escape, _tidy))
                              for u in self.units if changed(u)]
         ref.append(Splicer(self.text, edits))
         return (("\ufeff" if self.bom else "") + ref[0].render()).encode("utf-8")
@@ -120,6 +118,19 @@ def _escape_block_start(text: str) -> str:
     if m.group(1):
         return "\\" + m.group(1) + _escape(text[1:])
     return m.group(2) + "\\" + m.group(3) + _escape(text[m.end():])
+
+
+def _tidy(target: Content) -> Content:
+    """The English's codes made to read back as they were: spaces moved out of emphasis, and a
+    space between two codes that would run together (`` `a``b` `` is one code span)."""
+    parts = list(_tight_emphasis(target))
+    out: list[str | Code] = []
+    for part in parts:
+        if (isinstance(part, Code) and out and isinstance(out[-1], Code) and out[-1].data
+                and part.data and out[-1].data[-1] == part.data[0] and part.data[0] in "`*_~"):
+            out.append(" ")
+        out.append(part)
+    return tuple(out)
 
 
 def _tight_emphasis(target: Content) -> Content:
