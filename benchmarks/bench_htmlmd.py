@@ -7,7 +7,8 @@ reporting codes kept (every inline code of the source in the English exactly onc
 findings, structure equal (html5lib element tree of source and output, text left out;
 Markdown: the tree of the HTML markdown-it renders), terms, and the time against plain text:
 the same units' text, one line each, translated as a ``.txt`` document (goal: ≤ 1.15×; best
-of ``--repeat`` alternating runs, since the machine may be shared).
+of ``--repeat`` alternating runs, since the machine may be shared). "read + write" is the
+format module's own share: reading the file into units and writing it back.
 
     python benchmarks/bench_htmlmd.py --model resources/models/ko-en-small
 """
@@ -68,14 +69,17 @@ def budget(doc, left: int) -> int:  # type: ignore[no-untyped-def]
 
 def measure(fmt: str, translator: Translator, left: int, repeat: int) -> tuple[dict, int]:
     row = {"files": 0, "identity": 0, "units": 0, "sentences": 0, "coded": 0, "codes_kept": 0,
-           "tags": 0, "structure": 0, "applied": 0, "found": 0, "t_doc": 0.0, "t_plain": 0.0}
+           "tags": 0, "structure": 0, "applied": 0, "found": 0, "t_doc": 0.0, "t_plain": 0.0,
+           "t_format": 0.0}
     for name in FILES[fmt]:
         if left <= 0:
             break
         data = (FIXTURES / name).read_bytes()
         row["files"] += 1
         row["identity"] += identity_ok(name, data)
+        start = time.perf_counter()
         doc = read_document(data, name)
+        row["t_format"] += time.perf_counter() - start
         used = budget(doc, left)
         left -= used
         filled = [u for u in doc.units if u.state is UnitState.FILL]
@@ -90,6 +94,9 @@ def measure(fmt: str, translator: Translator, left: int, repeat: int) -> tuple[d
             start = time.perf_counter()
             translate_file(plain.encode(), translator, name=name + ".txt")
             t_plain = min(t_plain, time.perf_counter() - start)
+        start = time.perf_counter()
+        doc.render()
+        row["t_format"] += time.perf_counter() - start
         row["t_doc"] += t_doc
         row["t_plain"] += t_plain
         row["units"] += len(filled)
@@ -120,8 +127,8 @@ def main(argv: list[str] | None = None) -> int:
     left = args.max_sentences
     print("| format | files | identity round trip | units | sentences | units with codes, "
           "all kept | tags findings | structure equal | terms applied / found | doc s | "
-          "plain s | overhead |")
-    print("|---|---|---|---|---|---|---|---|---|---|---|---|")
+          "plain s | overhead | read + write s |")
+    print("|---|---|---|---|---|---|---|---|---|---|---|---|---|")
     share = {"html_page": left // 2, "markdown_doc": left - left // 2}
     for fmt in FILES:
         row, _ = measure(fmt, translator, share[fmt], args.repeat)
@@ -129,7 +136,7 @@ def main(argv: list[str] | None = None) -> int:
               f"{row['sentences']} | {row['codes_kept']}/{row['coded']} | {row['tags']} | "
               f"{row['structure']}/{row['files']} | {row['applied']}/{row['found']} | "
               f"{row['t_doc']:.2f} | {row['t_plain']:.2f} | "
-              f"{row['t_doc'] / max(row['t_plain'], 1e-9):.2f}× |")
+              f"{row['t_doc'] / max(row['t_plain'], 1e-9):.2f}× | {row['t_format']:.3f} |")
     return 0
 
 
