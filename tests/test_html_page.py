@@ -120,6 +120,15 @@ def test_translated_page_keeps_its_tree_and_lang_becomes_en():
         assert kept in out
 
 
+def test_a_code_element_is_not_glued_to_an_english_word():
+    page = read("<p>이 경우 <code>user.cgi</code>는 CGI 스크립트이고 <b>굵게</b>는</p>")
+    code, bold_open, bold_close = (p for p in page.units[0].source if isinstance(p, Code))
+    page.units[0].target = ("In this case", code, "is a CGI script and", bold_open, "bold",
+                            bold_close, ".")
+    assert page.render() == (b"<p>In this case <code>user.cgi</code> is a CGI script and"
+                             b"<b>bold</b>.</p>")
+
+
 def test_lang_stays_when_nothing_is_translated():
     page = read(PAGE)
     assert page.render() == PAGE.encode("utf-8")

@@ -238,6 +238,13 @@ def test_codes_that_would_run_together_get_a_space():
     assert markdown_skeleton(out) == markdown_skeleton("`-` 또는 `.` 만 포함한다.\n")
 
 
+def test_a_code_span_is_not_glued_to_an_english_word():
+    doc = read("이름이 `myapp-1234`인 파드\n")
+    code = next(p for p in doc.units[0].source if isinstance(p, Code))
+    doc.units[0].target = ("For", code, "example, a Pod")
+    assert doc.render() == b"For `myapp-1234` example, a Pod\n"
+
+
 def test_hostile_markdown():
     with pytest.raises(InputError, match="doc.md: input is empty"):
         read(b"  \n\n")

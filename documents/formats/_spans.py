@@ -47,6 +47,26 @@ def changed(unit: Unit) -> bool:
 Edit = tuple[int, int, Callable[[], str]]
 
 
+def space_glued(target: Content, is_word: Callable[[Code], bool]) -> Content:
+    """A code that is a word of its own (a code span, ``<code>…</code>``) gets a space where the
+    English glues a letter to it: Korean glues particles to it (`` `myapp`인 ``), English
+    must not (`` `myapp`example ``)."""
+    out: list[str | Code] = []
+    for n, part in enumerate(target):
+        if isinstance(part, Code) and is_word(part):
+            if out and isinstance(out[-1], str) and out[-1][-1:].isalnum():
+                out[-1] += " "
+            out.append(part)
+            after = target[n + 1] if n + 1 < len(target) else None
+            if isinstance(after, str) and after[:1].isalnum():
+                out.append(" ")
+        elif isinstance(part, str) and out and isinstance(out[-1], str):
+            out[-1] += part
+        else:
+            out.append(part)
+    return tuple(out)
+
+
 class Splicer:
     """Writes ``text`` back with edits (start, end, producer) applied, nested edits included.
 

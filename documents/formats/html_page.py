@@ -36,7 +36,15 @@ from html.parser import HTMLParser
 
 from bitext.errors import InputError
 from bitext.files import decode
-from documents.formats._spans import Edit, Spliced, Splicer, changed, classify, unit_writer
+from documents.formats._spans import (
+    Edit,
+    Spliced,
+    Splicer,
+    changed,
+    classify,
+    space_glued,
+    unit_writer,
+)
 from documents.model import Code, CodeKind, Content, DocumentOptions, Unit, UnitState
 
 EXTENSIONS = (".html", ".htm", ".xhtml")
@@ -226,6 +234,15 @@ def _attributes(raw: str, offset: int) -> list[_Attr]:
 
 # ----------------------------------------------------------------------------- the document
 
+_WORD_ELEMENT = re.compile(r"<(?:code|kbd|samp|var)\b", re.I)
+
+
+def _tidy(target: Content) -> Content:
+    """``<code>user.cgi</code>는`` is glued to its particle in Korean, not in English."""
+    return space_glued(target, lambda code: code.kind is CodeKind.ISOLATED
+                       and _WORD_ELEMENT.match(code.data) is not None)
+
+
 def _escape_text(text: str) -> str:
     return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
@@ -257,7 +274,7 @@ class HtmlPage:
             edits += [(s, e, lambda: "en") for s, e in self.lang_spans]
         for unit in touched:
             edits.append((unit.handle.start, unit.handle.end,
-                          unit_writer(ref, unit, _escape_text)))
+                          unit_writer(ref, unit, _escape_text, _tidy)))
         ref.append(Splicer(self.text, edits))
         return (("\ufeff" if self.bom else "") + ref[0].render()).encode("utf-8")
 

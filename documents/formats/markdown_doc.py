@@ -44,7 +44,15 @@ from mdit_py_plugins.deflist import deflist_plugin
 
 from bitext.errors import InputError
 from bitext.files import decode
-from documents.formats._spans import Edit, Spliced, Splicer, changed, classify, unit_writer
+from documents.formats._spans import (
+    Edit,
+    Spliced,
+    Splicer,
+    changed,
+    classify,
+    space_glued,
+    unit_writer,
+)
 from documents.model import Code, CodeKind, Content, DocumentOptions, Unit
 
 EXTENSIONS = (".md", ".markdown")
@@ -122,8 +130,9 @@ def _escape_block_start(text: str) -> str:
 
 def _tidy(target: Content) -> Content:
     """The English's codes made to read back as they were: spaces moved out of emphasis, and a
-    space between two codes that would run together (`` `a``b` `` is one code span)."""
-    parts = list(_tight_emphasis(target))
+    space between two codes that would run together (`` `a``b` `` is one code span), and
+    between a code span and a letter glued to it."""
+    parts = list(space_glued(_tight_emphasis(target), lambda code: code.placeholder))
     out: list[str | Code] = []
     for part in parts:
         if (isinstance(part, Code) and out and isinstance(out[-1], Code) and out[-1].data
