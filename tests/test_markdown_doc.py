@@ -211,6 +211,14 @@ def test_shortcodes_and_code_shortcodes():
     assert "// 주석" in out and "{{ 원본 }}" in out and "{#my-id}" in out
 
 
+def test_footnotes_and_task_boxes_stay_as_they_are():
+    text = "- [ ] 할 일\n- [x] 끝난 일\n\n본문[^1] 이다.\n\n[^1]: 각주 설명\n"
+    doc = read(text)
+    assert texts(doc) == [" 할 일", " 끝난 일", "본문 이다.", ": 각주 설명"]
+    out = english(doc, "EN")
+    assert out == "- [ ] EN EN\n- [x] EN EN\n\nEN[^1] EN.\n\n[^1]: EN EN\n"
+
+
 def test_placement_failure_leaves_text_and_warns(monkeypatch):
     # a block whose inline text cannot be placed on its lines is kept, with a warning
     monkeypatch.setattr(markdown_doc._Reader, "index",
@@ -257,6 +265,11 @@ def test_hostile_markdown():
     long_line = "가나다 **라마** " * 20000 + "\n"
     doc = read(long_line)
     assert len(doc.units) == 1 and english(doc, "x").count("**") == 40000
+    laughs = "---\na: &a [x, x, x, x, x, x, x, x, x]\n" + "".join(
+        f"{k}: &{k} [*{p}, *{p}, *{p}, *{p}, *{p}, *{p}, *{p}, *{p}, *{p}]\n"
+        for p, k in zip("abcdefgh", "bcdefghi")) + "title: 제목\n---\n본문\n"
+    doc = read(laughs)                    # composed, never expanded: a billion laughs is cheap
+    assert texts(doc) == ["제목", "본문"]
     cp949 = "# 제목\n\n본문입니다.\n".encode("cp949")
     doc = read(cp949)
     assert texts(doc) == ["제목", "본문입니다."] and "CP949" in doc.warnings[0]

@@ -14,7 +14,9 @@ HTML, hard breaks and Hugo/Jekyll shortcodes inside them become inline codes (a 
 shortcode, ``{{< note >}}…{{< /note >}}``, is an OPEN/CLOSE pair and the text between is
 translated). Untouched: code blocks, code spans, link targets and titles, image paths, HTML
 blocks, link reference definitions, shortcodes and their arguments (and the body of the code
-shortcodes ``highlight``, ``code`` and Liquid ``raw``), front matter keys, and front matter
+shortcodes ``highlight``, ``code`` and Liquid ``raw``), heading ids ``{#id}``, footnote
+references ``[^1]`` and task boxes ``- [ ]`` (Goldmark's extensions, which markdown-it's
+CommonMark would read as text and the writer would escape), front matter keys, and front matter
 values except those of the keys in ``options.extra["front_matter_keys"]`` (default ``title``
 and ``description``; top-level string values of YAML ``---`` or TOML ``+++`` front matter).
 
@@ -62,7 +64,9 @@ CODE_SHORTCODES = frozenset({"highlight", "code", "raw"})
 _SHORTCODE = re.compile(
     r"\{\{<(?:(?!\n[ \t]*\n).){0,2000}?>\}\}|\{\{%(?:(?!\n[ \t]*\n).){0,2000}?%\}\}"
     r"|\{%(?:(?!\n[ \t]*\n).){0,2000}?%\}|\{\{(?:(?!\n[ \t]*\n).){0,2000}?\}\}"
-    r"|\{#[A-Za-z][\w:.-]*\}", re.S)             # the last: a heading id, ## 이름 {#names}
+    r"|\{#[A-Za-z][\w:.-]*\}"                    # a heading id: ## 이름 {#names}
+    r"|\[\^[^\]\s]{1,100}\]", re.S)                  # a footnote (Goldmark): 본문[^1]
+_TASK_BOX = re.compile(r"^[ \t]*(?:[-*+]|\d{1,9}[.)])[ \t]+(\[[ xX]\])(?=[ \t])", re.M)
 _SHORTCODE_NAME = re.compile(r"\{[{%][<%]?-?\s*(/|end)?\s*([\w.-]+)")
 _SELF_CLOSING = re.compile(r"/\s*[>%]\}\}$")
 _SOFTBREAK = re.compile(r"[ \t]*\n[ \t]*")
@@ -305,7 +309,10 @@ def _shortcodes(text: str, start: int) -> list[_Shortcode]:
         closing = bool(n and n.group(1))
         found.append(_Shortcode(m.start(), m.end(), name, closing,
                                 not closing and not _SELF_CLOSING.search(m.group())))
-    return found
+    for m in _TASK_BOX.finditer(text, start):              # - [ ] a GFM task: the box stays
+        if not any(sc.start <= m.start(1) < sc.end for sc in found):
+            found.append(_Shortcode(m.start(1), m.end(1), "", False, False))
+    return sorted(found, key=lambda sc: sc.start)
 
 
 def _masked(text: str, body: int, shortcodes: list[_Shortcode]) -> str:
