@@ -251,6 +251,10 @@ def test_a_code_span_is_not_glued_to_an_english_word():
     code = next(p for p in doc.units[0].source if isinstance(p, Code))
     doc.units[0].target = ("For", code, "example, a Pod")
     assert doc.render() == b"For `myapp-1234` example, a Pod\n"
+    doc = read("버전 v`1.0`s 사용\n")                       # glued to Latin in the source
+    code = next(p for p in doc.units[0].source if isinstance(p, Code))
+    doc.units[0].target = ("Use v", code, "s")
+    assert doc.render() == b"Use v`1.0`s\n"
 
 
 def test_hostile_markdown():

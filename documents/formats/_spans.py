@@ -47,18 +47,33 @@ def changed(unit: Unit) -> bool:
 Edit = tuple[int, int, Callable[[], str]]
 
 
-def space_glued(target: Content, is_word: Callable[[Code], bool]) -> Content:
+def space_glued(source: Content, target: Content, is_word: Callable[[Code], bool]) -> Content:
     """A code that is a word of its own (a code span, ``<code>…</code>``) gets a space where the
     English glues a letter to it: Korean glues particles to it (`` `myapp`인 ``), English
-    must not (`` `myapp`example ``)."""
+    must not (`` `myapp`example ``). Where the source had Latin letters or digits glued to
+    it already (`` `v`1 ``), the English may keep them glued."""
+    def latin(ch: str) -> bool:
+        return ch.isascii() and ch.isalnum()
+
+    glued: set[tuple[str, str]] = set()          # (code id, "before"/"after") glued to Latin
+    for n, part in enumerate(source):
+        if isinstance(part, Code):
+            before = source[n - 1] if n else None
+            after = source[n + 1] if n + 1 < len(source) else None
+            if isinstance(before, str) and latin(before[-1:]):
+                glued.add((part.id, "before"))
+            if isinstance(after, str) and latin(after[:1]):
+                glued.add((part.id, "after"))
     out: list[str | Code] = []
     for n, part in enumerate(target):
         if isinstance(part, Code) and is_word(part):
-            if out and isinstance(out[-1], str) and out[-1][-1:].isalnum():
+            if out and isinstance(out[-1], str) and out[-1][-1:].isalnum() \
+                    and (part.id, "before") not in glued:
                 out[-1] += " "
             out.append(part)
             after = target[n + 1] if n + 1 < len(target) else None
-            if isinstance(after, str) and after[:1].isalnum():
+            if isinstance(after, str) and after[:1].isalnum() \
+                    and (part.id, "after") not in glued:
                 out.append(" ")
         elif isinstance(part, str) and out and isinstance(out[-1], str):
             out[-1] += part
@@ -95,9 +110,10 @@ class Splicer:
 
 
 def unit_writer(splicer_ref: list[Splicer], unit: Unit, escape: Callable[[str], str],
-                tidy: Callable[[Content], Content] | None = None) -> Callable[[], str]:
-    """A producer that writes ``unit.target`` (through ``tidy``, the format's last spacing
-    fixes): text escaped, each code as its spliced span."""
+                tidy: Callable[[Content, Content], Content] | None = None
+                ) -> Callable[[], str]:
+    """A producer that writes ``unit.target`` (through ``tidy(source, target)``, the format's
+    last spacing fixes): text escaped, each code as its spliced span."""
     def produce() -> str:
         handle: Spliced = unit.handle
         splicer = splicer_ref[0]
@@ -105,7 +121,7 @@ def unit_writer(splicer_ref: list[Splicer], unit: Unit, escape: Callable[[str], 
         out: list[str] = []
         line_start = True
         target = unit.target or ()
-        for part in tidy(target) if tidy else target:
+        for part in tidy(unit.source, target) if tidy else target:
             if isinstance(part, Code):
                 line_start = (part.id, part.kind) in handle.breaks
                 span = handle.codes.get((part.id, part.kind))

@@ -237,9 +237,9 @@ def _attributes(raw: str, offset: int) -> list[_Attr]:
 _WORD_ELEMENT = re.compile(r"<(?:code|kbd|samp|var)\b", re.I)
 
 
-def _tidy(target: Content) -> Content:
+def _tidy(source: Content, target: Content) -> Content:
     """``<code>user.cgi</code>는`` is glued to its particle in Korean, not in English."""
-    return space_glued(target, lambda code: code.kind is CodeKind.ISOLATED
+    return space_glued(source, target, lambda code: code.kind is CodeKind.ISOLATED
                        and _WORD_ELEMENT.match(code.data) is not None)
 
 

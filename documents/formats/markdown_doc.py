@@ -132,11 +132,11 @@ def _escape_block_start(text: str) -> str:
     return m.group(2) + "\\" + m.group(3) + _escape(text[m.end():])
 
 
-def _tidy(target: Content) -> Content:
+def _tidy(source: Content, target: Content) -> Content:
     """The English's codes made to read back as they were: spaces moved out of emphasis, and a
     space between two codes that would run together (`` `a``b` `` is one code span), and
     between a code span and a letter glued to it."""
-    parts = list(space_glued(_tight_emphasis(target), lambda code: code.placeholder))
+    parts = list(space_glued(source, _tight_emphasis(target), lambda code: code.placeholder))
     out: list[str | Code] = []
     for part in parts:
         if (isinstance(part, Code) and out and isinstance(out[-1], Code) and out[-1].data
