@@ -129,6 +129,17 @@ def test_a_code_element_is_not_glued_to_an_english_word():
                              b"<b>bold</b>.</p>")
 
 
+def test_a_page_labelled_another_language_is_read_with_a_warning():
+    page = read('<html lang="en"><body><p>한국어 본문</p></body></html>')
+    assert texts(page) == ["한국어 본문"]
+    assert page.warnings == ['line 1: the page says lang="en"; its Korean text is translated '
+                             "all the same"]
+    assert english(page).startswith(b'<html lang="en">')
+    page = html_page.read(b'<html lang="en"><p>\xed\x95\x9c</p>', "p.html",
+                          DocumentOptions(source_lang="en"))
+    assert page.warnings == []
+
+
 def test_lang_stays_when_nothing_is_translated():
     page = read(PAGE)
     assert page.render() == PAGE.encode("utf-8")

@@ -170,6 +170,16 @@ def test_front_matter_values_of_chosen_keys_only():
     assert texts(doc) == ["제목", "요약", "본문"]
 
 
+def test_front_matter_language_becomes_english():
+    doc = read("---\nlang: ko-KR\ntitle: 제목\n---\n본문\n")
+    assert doc.render().startswith(b"---\nlang: ko-KR\n")        # nothing translated yet
+    english(doc, "EN")
+    assert doc.render() == b"---\nlang: en\ntitle: EN\n---\nEN\n"
+    doc = read('+++\nlanguage = "ko"\n+++\n본문\n')
+    english(doc, "EN")
+    assert doc.render() == b'+++\nlanguage = "en"\n+++\nEN\n'
+
+
 def test_toml_front_matter():
     text = ('+++\ntitle = "제목"\nweight = 10\ndescription = \'설명\'\n[params]\n'
             'title = "표"\n+++\n본문\n')

@@ -291,8 +291,9 @@ class _Part:
 
 
 class _Reader:
-    def __init__(self, page: HtmlPage, line_starts: list[int]):
+    def __init__(self, page: HtmlPage, line_starts: list[int], source_lang: str | None = None):
         self.page = page
+        self.source_lang = source_lang
         self.text = page.text
         self.line_starts = line_starts
         self.run: list[_Part] = []
@@ -379,6 +380,12 @@ class _Reader:
         for attr in attrs:
             if attr.name in ("lang", "xml:lang") and attr.value.lower().startswith("ko"):
                 self.page.lang_spans.append((attr.start, attr.end))
+            elif tag == "html" and attr.name == "lang" and attr.value.strip() \
+                    and self.source_lang is None:
+                # pages made from templates often say lang="en" over Korean text: read on
+                line, _ = self._where(attr.start)
+                self.page.warnings.append(f"line {line}: the page says lang=\"{attr.value}\"; "
+                                          "its Korean text is translated all the same")
         if tag == "meta":
             if "charset" in by_name:
                 self.charset(by_name["charset"].start, by_name["charset"].end)
@@ -500,6 +507,6 @@ def read(data: bytes, name: str, options: DocumentOptions) -> HtmlPage:
         raise InputError("input is empty", name)
     page = HtmlPage(name=name, text=text, encoding=encoding, bom=bom, warnings=warnings)
     tokens, line_starts = _tokens(text)
-    _Reader(page, line_starts).walk(tokens)
+    _Reader(page, line_starts, options.source_lang).walk(tokens)
     page.units.sort(key=lambda u: u.handle.start)     # attributes come before their block
     return page

@@ -18,7 +18,9 @@ shortcodes ``highlight``, ``code`` and Liquid ``raw``), heading ids ``{#id}``, f
 references ``[^1]`` and task boxes ``- [ ]`` (Goldmark's extensions, which markdown-it's
 CommonMark would read as text and the writer would escape), front matter keys, and front matter
 values except those of the keys in ``options.extra["front_matter_keys"]`` (default ``title``
-and ``description``; top-level string values of YAML ``---`` or TOML ``+++`` front matter).
+and ``description``; top-level string values of YAML ``---`` or TOML ``+++`` front matter);
+a front matter ``lang``, ``language`` or ``locale`` that says Korean becomes ``en`` once
+anything is translated, as HTML's ``lang`` does.
 
 A translated paragraph is written on one line (its soft line breaks become spaces, as a
 renderer shows them); hard breaks keep their line and its prefix. Front matter opened with
@@ -35,6 +37,7 @@ import json
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from functools import partial
 from typing import Any
 
 import yaml
@@ -59,6 +62,7 @@ from documents.model import Code, CodeKind, Content, DocumentOptions, Unit
 
 EXTENSIONS = (".md", ".markdown")
 FRONT_MATTER_KEYS = ("title", "description")
+LANG_KEYS = ("lang", "language", "locale")    # ko… becomes en, as HTML's lang does
 MASK = "\ue000"          # stands in for a shortcode while markdown-it parses (same length)
 CODE_SHORTCODES = frozenset({"highlight", "code", "raw"})
 _SHORTCODE = re.compile(
@@ -106,12 +110,15 @@ class MarkdownDoc:
     units: list[Unit] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
     format: str = "markdown_doc"
+    lang_spans: list[tuple[int, int, Callable[[str], str]]] = field(default_factory=list)
 
     def render(self) -> bytes:
         ref: list[Splicer] = []
         edits: list[Edit] = [(u.handle.start, u.handle.end,
                               unit_writer(ref, u, _escape, _tidy))
                              for u in self.units if changed(u)]
+        if edits:
+            edits += [(s, e, partial(write, "en")) for s, e, write in self.lang_spans]
         ref.append(Splicer(self.text, edits))
         return (("\ufeff" if self.bom else "") + ref[0].render()).encode("utf-8")
 
@@ -208,6 +215,7 @@ def _front_matter(text: str, name: str) -> tuple[str, int, int, int] | None:
 
 @dataclass
 class _Value:
+    key: str
     value: str
     start: int
     end: int
@@ -233,7 +241,7 @@ def _yaml_values(fm: str, offset: int, keys: Sequence[str], name: str) -> list[_
         start, end = value.start_mark.index, value.end_mark.index
         span = fm[start:end]
         end -= len(span) - len(span.rstrip("\r\n"))       # block scalars end after a newline
-        values.append(_Value(value.value, offset + start, offset + end,
+        values.append(_Value(key.value, value.value, offset + start, offset + end,
                              _yaml_writer(value.style)))
     return values
 
@@ -275,8 +283,8 @@ def _toml_values(fm: str, offset: int, keys: Sequence[str], name: str) -> list[_
             raw = m.group(2)
             value = json.loads(raw) if raw[0] == '"' else raw[1:-1]
             quote = raw[0]
-            values.append(_Value(value, offset + pos + m.start(2), offset + pos + m.end(2),
-                                 _toml_writer(quote)))
+            values.append(_Value(m.group(1), value, offset + pos + m.start(2),
+                                 offset + pos + m.end(2), _toml_writer(quote)))
         pos += len(line)
     return values
 
@@ -686,8 +694,13 @@ def read(data: bytes, name: str, options: DocumentOptions) -> MarkdownDoc:
     if fm is not None:
         kind, start, end, body = fm
         reader = _yaml_values if kind == "yaml" else _toml_values
-        for value in reader(text[start:end], start, _keys(options), name):
+        keys = _keys(options)
+        for value in reader(text[start:end], start, keys + LANG_KEYS, name):
             line = text.count("\n", 0, value.start) + 1
+            if value.key in LANG_KEYS and value.key not in keys:
+                if value.value.lower().startswith("ko"):
+                    doc.lang_spans.append((value.start, value.end, value.write))
+                continue
             unit = classify(Unit(id="", source=(" ".join(value.value.split()),), line=line,
                                  handle=Spliced(value.start, value.end, {}, value.write)))
             doc.units.append(unit)
