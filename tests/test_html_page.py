@@ -180,6 +180,14 @@ def test_declared_charset_that_lies_is_read_anyway_with_a_warning():
     data = '<meta charset="euc-kr"><p>한글</p>'.encode()   # UTF-8 bytes, EUC-KR declared
     page = read(data)
     assert texts(page) == ["한글"] and "declared euc-kr but is not" in page.warnings[0]
+    assert page.render() == '<meta charset="utf-8"><p>한글</p>'.encode()  # now it is
+
+
+def test_an_undeclared_cp949_page_is_written_as_utf8_with_a_bom():
+    page = read("<p>한글 문서</p>".encode("cp949"))
+    assert texts(page) == ["한글 문서"] and "CP949" in page.warnings[0]
+    assert page.render() == "\ufeff<p>한글 문서</p>".encode()
+    assert html_skeleton(page.render()) == html_skeleton("<p>한글 문서</p>")
 
 
 # ----------------------------------------------------------------------------- bad input

@@ -93,7 +93,7 @@ def _decode(data: bytes, name: str, warnings: list[str]) -> tuple[str, str, bool
     if data.startswith(codecs.BOM_UTF8):
         return unicodedata.normalize("NFC", data[3:].decode("utf-8", "strict")), "utf-8", True
     if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        return decode(data, name).text, "utf-16", False
+        return decode(data, name).text, "utf-16", True     # written as UTF-8 with its BOM
     declared = _DECLARED.search(data[:4096])
     if declared:
         label = (declared.group(1) or declared.group(2)).decode("ascii")
@@ -115,7 +115,9 @@ def _decode(data: bytes, name: str, warnings: list[str]) -> tuple[str, str, bool
     decoded = decode(data, name)
     if decoded.notice:
         warnings.append(f"line 1: {decoded.notice}")
-    return decoded.text, decoded.encoding, False
+    # a page that declared nothing and was not UTF-8 is written as UTF-8 with a byte-order
+    # mark: the one signal every browser honours that adds no element to the page
+    return decoded.text, decoded.encoding, decoded.encoding != "utf-8" and not declared
 
 
 # ----------------------------------------------------------------------------- tokens
@@ -410,7 +412,8 @@ class _Reader:
                            _attribute_escape(attr.quote))
 
     def charset(self, start: int, end: int) -> None:
-        if self.page.encoding != "utf-8":
+        """A charset label: it will say UTF-8, as the written page is (whatever was read)."""
+        if self.text[start:end].strip().lower() not in ("utf-8", "utf8"):
             self.page.charset_spans.append((start, end))
 
     # -- tokens
