@@ -10,7 +10,7 @@ import json
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
-from bitext.qa.issue import CODES, SEVERITIES, QAIssue
+from bitext.qa.issue import ALL_CODES, CODES, LAYOUT_CODES, SEVERITIES, QAIssue
 from bitext.records import AlignedSegment, TermRecord, TermStatus
 
 PROBLEMS = (TermStatus.MISSED, TermStatus.FORBIDDEN)
@@ -54,7 +54,10 @@ class TermReport:
                  "source": seg.source, "translation": seg.translation}
                 for seg, rec in self.problems
             ],
-            "qa": ({code: {sev: self.qa[code, sev] for sev in SEVERITIES} for code in CODES}
+            # the layout codes (documents' inline codes) only where a document run had them
+            "qa": ({code: {sev: self.qa[code, sev] for sev in SEVERITIES}
+                    for code in (*CODES, *(c for c in LAYOUT_CODES
+                                           if any(self.qa[c, s] for s in SEVERITIES)))}
                    if self.qa_checked else None),
             "qa_problems": [
                 {"index": seg.index, "doc": seg.doc, "line": seg.line, "code": issue.code,
@@ -97,7 +100,8 @@ def qa_line(report: TermReport) -> str:
     """``qa: 3 errors (2 omission, 1 number), 5 warnings (5 punctuation)``: codes by count."""
     parts = []
     for sev in SEVERITIES:
-        per_code = [(code, report.qa[code, sev]) for code in CODES if report.qa[code, sev]]
+        per_code = [(code, report.qa[code, sev]) for code in ALL_CODES
+                    if report.qa[code, sev]]
         per_code.sort(key=lambda cn: -cn[1])            # stable: ties keep CODES order
         detail = f" ({', '.join(f'{n} {code}' for code, n in per_code)})" if per_code else ""
         total = report.qa_count(sev)
