@@ -8,11 +8,7 @@ import io
 import zipfile
 
 import pytest
-
-from bitext.errors import InputError
-from documents.formats import docx
-from documents.model import Code, CodeKind, DocumentOptions, UnitState, plain_text
-from tests.docxtools import (
+from docxtools import (
     FIXTURES,
     SOFFICE,
     SOFFICE_REASON,
@@ -22,6 +18,10 @@ from tests.docxtools import (
     libreoffice_counts,
     raw_entries,
 )
+
+from bitext.errors import InputError
+from documents.formats import docx
+from documents.model import Code, CodeKind, DocumentOptions, UnitState, plain_text
 
 PRESS = (FIXTURES / "press-release.docx").read_bytes()
 W = 'xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main" ' \

@@ -45,6 +45,7 @@ from lxml import etree
 from bitext.errors import InputError
 from bitext.xmlio import xml_text
 from documents.model import Code, CodeKind, Content, DocumentOptions, Unit, UnitState
+from documents.text import has_korean
 from documents.zippackage import ZipPackage, open_package, write_package
 
 EXTENSIONS = (".docx", ".docm", ".dotx")
@@ -78,7 +79,7 @@ _TRACKED = {w("ins"), w("del"), w("moveFrom"), w("moveTo"), w("rPrChange"), w("p
 _DROPPED = {w("proofErr"), w("lastRenderedPageBreak")}
 # rPr details that do not change how text looks: ignored when runs are compared.
 _RPR_IGNORED = {w("lang"), w("noProof"), w("rPrChange")}
-_HANGUL = re.compile("[\u1100-\u11ff\u3130-\u318f\uac00-\ud7af]")
+
 
 
 # --------------------------------------------------------------------------- XML parts
@@ -625,6 +626,6 @@ def _units(doc: DocxDocument, root: etree._Element, part: str) -> None:
         text = "".join(s for s in source if isinstance(s, str))
         if any(e.tag in _TRACKED for e in _own_elements(p)):
             unit.state, unit.reason = UnitState.KEEP, "tracked changes"
-        elif not _HANGUL.search(text):
+        elif not has_korean(text):
             unit.state, unit.reason = UnitState.SKIP, "no Korean"
         doc.units.append(unit)
