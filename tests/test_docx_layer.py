@@ -7,8 +7,15 @@ from pathlib import Path
 
 import pytest
 from copyengine import identity_round_trip
-from docxtools import (FIXTURES, SOFFICE, SOFFICE_REASON, characters, entries,
-                       libreoffice_counts, raw_entries)
+from docxtools import (
+    FIXTURES,
+    SOFFICE,
+    SOFFICE_REASON,
+    characters,
+    entries,
+    libreoffice_counts,
+    raw_entries,
+)
 
 from bitext.errors import InputError
 from bitext.records import TermStatus
