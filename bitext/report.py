@@ -109,10 +109,8 @@ def qa_line(report: TermReport) -> str:
     return "qa: " + ", ".join(parts)
 
 
-def render_text(report: TermReport, max_problems: int = 20) -> str:
-    """A few lines for stderr: term totals, per-strategy counts, QA counts, then each term
-    problem and each QA error with its place (warnings are counted, not listed: they are many
-    and often fine)."""
+def render_totals(report: TermReport) -> list[str]:
+    """The count lines of the report (terms, steps, QA), without the problems."""
     s = report.status
     lines = [
         f"terms: {report.found} found in {report.segments} segments — "
@@ -124,6 +122,14 @@ def render_text(report: TermReport, max_problems: int = 20) -> str:
                                                  sorted(report.strategy.items())))
     if report.qa_checked:
         lines.append(qa_line(report))
+    return lines
+
+
+def render_text(report: TermReport, max_problems: int = 20) -> str:
+    """A few lines for stderr: term totals, per-strategy counts, QA counts, then each term
+    problem and each QA error with its place (warnings are counted, not listed: they are many
+    and often fine)."""
+    lines = render_totals(report)
     for seg, rec in report.problems[:max_problems]:
         extra = f" (found {rec.found!r})" if rec.found else ""
         lines.append(f"{_where(seg)}: {rec.status.value}: {rec.surface} → {rec.target!r}{extra}")
