@@ -479,8 +479,10 @@ class _Builder:
             self.container.append(self._place(info.elems[0]))
             self.run = None
         elif info.kind == "field":
+            # each field character and instruction in a run of its own, as Word writes them
             runs = info.elems if code.kind != CodeKind.CLOSE else (end.elems if end else [])
             for token in runs:
+                self.run = None
                 run = self._run_for(token.rpr, token.run_attrs)
                 run.append(self._place(token.elem))
             self.run = None
