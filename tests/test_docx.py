@@ -298,3 +298,19 @@ def test_zip_without_a_word_document_is_refused():
         z.writestr("hello.txt", "hi")
     with pytest.raises(InputError, match="no \\[Content_Types\\].xml"):
         read(out.getvalue())
+
+
+def test_deeply_nested_part_is_refused_not_a_crash():
+    deep = "<w:sdt><w:sdtContent>" * 3000 + "<w:p/>" + "</w:sdtContent></w:sdt>" * 3000
+    with pytest.raises(InputError, match="word/document.xml, line 2: not well-formed XML: "
+                       "Excessive depth in document: 256, use XML_PARSE_HUGE option$"):
+        read(with_part("word/document.xml", body(deep)))
+
+
+def test_nested_wrappers_within_the_parser_limit_round_trip():
+    inner = '<w:r><w:rPr><w:b/></w:rPr><w:t>공감지능</w:t></w:r>'
+    for _ in range(100):
+        inner = f'<w:smartTag w:element="x">{inner}</w:smartTag>'
+    xml = body(f"<w:p><w:r><w:t>LG전자의 </w:t></w:r>{inner}</w:p>")
+    out = entries(identity(read(with_part("word/document.xml", xml))))["word/document.xml"]
+    assert characters(out) == characters(xml)

@@ -91,3 +91,50 @@ def test_real_translation_opens_in_libreoffice_with_the_same_structure(translate
     # test_docx.py checks links. Everything else must match.
     before.pop("links"), after.pop("links")
     assert after == before
+
+
+# ------------------------------------------------------------------------- the command
+
+@pytest.fixture
+def run(tiny_model, capsys):
+    from koen.cli import main
+
+    def _run(*args: str):
+        code = main([*args, "--model", str(tiny_model), "--beam", "1", "--hypotheses", "1"])
+        out = capsys.readouterr()
+        return code, out.out, out.err
+
+    return _run
+
+
+def test_cli_translates_a_docx_into_a_docx(run, tmp_path):
+    src = tmp_path / "press.docx"
+    src.write_bytes(PRESS)
+    code, _, err = run(str(src), "--glossary", str(GLOSSARY), "-o", str(tmp_path / "en.docx"))
+    assert code == 0, err
+    out = entries((tmp_path / "en.docx").read_bytes())
+    assert list(out) == list(entries(PRESS))
+    assert "Affectionate Intelligence" in out["word/document.xml"].decode()
+
+
+@pytest.mark.parametrize("bad", ["half", "bomb", "odt"])
+def test_cli_bad_docx_is_one_line_exit_2_and_nothing_written(run, tmp_path, bad):
+    import io
+    import zipfile
+    name = "press.odt" if bad == "odt" else "press.docx"
+    if bad == "half":
+        data = PRESS[:4000]
+    elif bad == "bomb":
+        buffer = io.BytesIO()
+        with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as z:
+            z.writestr("word/document.xml", b"<" + b" " * (40 * 1024 * 1024) + b"/>")
+        data = buffer.getvalue()
+    else:
+        data = PRESS
+    (tmp_path / name).write_bytes(data)
+    code, _, err = run(str(tmp_path / name), "-o", str(tmp_path / "en.docx"))
+    assert code == 2
+    lines = err.strip().splitlines()
+    assert len(lines) == 1 and lines[0].removeprefix("translate: ").startswith(
+        str(tmp_path / name) + ": "), err
+    assert sorted(p.name for p in tmp_path.iterdir()) == [name]

@@ -98,7 +98,8 @@ def _parse(data: bytes, part: str, name: str) -> etree._Element:
         root = etree.fromstring(data, parser)
     except etree.XMLSyntaxError as e:
         line = e.lineno if e.lineno else None
-        raise InputError(f"{part}, line {line}: not well-formed XML: {e.msg}", name) from None
+        message = re.sub(r", line \d+, column \d+$", "", e.msg)
+        raise InputError(f"{part}, line {line}: not well-formed XML: {message}", name) from None
     docinfo = root.getroottree().docinfo
     if docinfo.doctype or docinfo.internalDTD is not None:
         raise InputError(f"{part}: XML with a DOCTYPE is refused", name)
