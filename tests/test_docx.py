@@ -103,6 +103,19 @@ def test_formatting_links_fields_notes_become_codes():
     assert [p.data for p in tabbed if isinstance(p, Code)] == ["<w:tab/>", "<w:br/>"]
 
 
+def test_text_box_fallback_takes_the_translation_of_its_choice():
+    doc = read(PRESS)
+    box = [u for u in doc.units if plain_text(u.source).startswith("고객 접점에서")]
+    choice, fallback = box
+    assert choice.state == UnitState.FILL
+    assert (fallback.state, fallback.reason) == (UnitState.SKIP,
+                                                 f"the same text box as {choice.id}")
+    choice.target = ("Experience from customer touchpoints flows back into products.",)
+    document = entries(doc.render())["word/document.xml"].decode()
+    assert document.count("Experience from customer touchpoints") == 2
+    assert "고객 접점" not in document
+
+
 def test_states():
     states = {u.id: u.state for u in read(PRESS).units}
     assert states["footnotes:1"] == UnitState.SKIP            # the separator: no Korean
@@ -314,3 +327,16 @@ def test_nested_wrappers_within_the_parser_limit_round_trip():
     xml = body(f"<w:p><w:r><w:t>LG전자의 </w:t></w:r>{inner}</w:p>")
     out = entries(identity(read(with_part("word/document.xml", xml))))["word/document.xml"]
     assert characters(out) == characters(xml)
+
+
+def test_comments_are_kept_untranslated_with_a_warning():
+    types = entries(PRESS)["[Content_Types].xml"].replace(
+        b"</Types>", b'<Override PartName="/word/comments.xml" ContentType="application/vnd.'
+        b'openxmlformats-officedocument.wordprocessingml.comments+xml"/></Types>')
+    comments = (f'<w:comments {W}><w:comment w:id="0" w:author="kim"><w:p><w:r>'
+                f'<w:t>전장 용어 확인 필요</w:t></w:r></w:p></w:comment></w:comments>').encode()
+    data = with_part("word/comments.xml", comments, with_part("[Content_Types].xml", types))
+    doc = read(data)
+    assert "word/comments.xml: 1 comment(s) kept untranslated" in doc.warnings
+    assert not any(u.id.startswith("comments") for u in doc.units)
+    assert entries(identity(doc))["word/comments.xml"] == comments

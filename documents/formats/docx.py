@@ -52,6 +52,7 @@ EXTENSIONS = (".docx", ".docm", ".dotx")
 
 W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 CT_NS = "http://schemas.openxmlformats.org/package/2006/content-types"
+MC_NS = "http://schemas.openxmlformats.org/markup-compatibility/2006"
 XML_SPACE = "{http://www.w3.org/XML/1998/namespace}space"
 MAX_PART = 128 * 1024 * 1024       # one XML part, declared uncompressed
 TARGET_LANG = "en-US"
@@ -304,6 +305,7 @@ class _Paragraph:
     part: str
     base: etree._Element | None
     codes: dict[str, _CodeInfo]
+    twin: Unit | None = None          # the mc:Choice paragraph this mc:Fallback one repeats
 
 
 def _content(p: etree._Element, part: str) -> tuple[Content, _Paragraph]:
@@ -555,10 +557,13 @@ class DocxDocument:
     def render(self) -> bytes:
         touched: set[str] = set()
         for unit in self.units:
-            if unit.target is None or unit.state != UnitState.FILL:
-                continue
             handle: _Paragraph = unit.handle
-            _render_paragraph(handle, unit.source, unit.target)
+            target = unit.target if unit.state == UnitState.FILL else None
+            if handle.twin is not None and handle.twin.state == UnitState.FILL:
+                target = handle.twin.target
+            if target is None:
+                continue
+            _render_paragraph(handle, unit.source, target)
             touched.add(handle.part)
         replaced = {part: _serialize(self.roots[part]) for part in touched}
         if touched and self.styles:
@@ -623,12 +628,36 @@ def read(data: bytes, name: str, options: DocumentOptions) -> DocxDocument:
 
 def _units(doc: DocxDocument, root: etree._Element, part: str) -> None:
     stem = PurePosixPath(part).stem
+    by_element: dict[etree._Element, Unit] = {}
     for number, p in enumerate(root.iter(w("p")), start=1):
         source, handle = _content(p, part)
         unit = Unit(id=f"{stem}:{number}", source=source, handle=handle)
+        by_element[p] = unit
         text = "".join(s for s in source if isinstance(s, str))
+        twin = _choice_twin(p, by_element)
         if any(e.tag in _TRACKED for e in _own_elements(p)):
             unit.state, unit.reason = UnitState.KEEP, "tracked changes"
         elif not has_korean(text):
             unit.state, unit.reason = UnitState.SKIP, "no Korean"
+        elif twin is not None and twin.source == source:
+            handle.twin = twin
+            unit.state, unit.reason = UnitState.SKIP, f"the same text box as {twin.id}"
         doc.units.append(unit)
+
+
+def _choice_twin(p: etree._Element, seen: dict[etree._Element, Unit]) -> Unit | None:
+    """For a paragraph in a text box's ``mc:Fallback`` (the VML copy older readers show),
+    the unit of the same paragraph in its ``mc:Choice`` (DrawingML): one translation for both.
+    """
+    fallback = next((a for a in p.iterancestors(f"{{{MC_NS}}}Fallback")), None)
+    if fallback is None:
+        return None
+    choice = fallback.getparent().find(f"{{{MC_NS}}}Choice") \
+        if fallback.getparent() is not None else None
+    if choice is None:
+        return None
+    mine = [q for q in fallback.iter(w("p"))]
+    theirs = [q for q in choice.iter(w("p"))]
+    if len(mine) != len(theirs):
+        return None
+    return seen.get(theirs[mine.index(p)])
