@@ -20,7 +20,8 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-_TOKEN = re.compile(r"\w+(?:['’]\w+)*|[^\w\s]")
+ARTICLES = ("a", "an", "the")
+_TOKEN = re.compile(r"(?:[A-Za-z]\.){2,}|\d+(?:[.,:]\d+)*%?|\w+(?:['’]\w+)*|[^\w\s]")
 
 
 @dataclass(frozen=True)
@@ -76,48 +77,73 @@ def from_attention(source: str, translation: str, toks: Sequence[Token],
     return out
 
 
-def _boundaries(toks: Sequence[Token], kind: str, length: int) -> list[int]:
-    """Candidate character positions: before a token for an opening or isolated code,
-    after one for a closing code."""
-    if kind == "close":
+def _boundaries(toks: Sequence[Token], side: str, length: int) -> list[int]:
+    """Candidate character positions: after a token (a code attached to the word before
+    it), or before one (attached to the word after it)."""
+    if side == "after":
         return [0] + [t.end for t in toks]
     return [t.start for t in toks] + [length]
 
 
 def place_point(q: int, source_len: int, translation: str, toks: Sequence[Token],
-                aligned: Sequence[int], kind: str) -> int:
-    """Target offset for a code at source offset ``q``: fewest English tokens on the wrong
-    side of it; ties go to the place nearest the proportional one."""
+                aligned: Sequence[int], kind: str, attached: str = "") -> int:
+    """Target offset for a code at source offset ``q``: fewest English words on the wrong
+    side of it; ties go to the place nearest the proportional one. ``attached`` says which
+    word the code clings to in the Korean (``after`` the one before it, or ``before`` the
+    next); by default a closing code clings to the word before it, others to the next."""
     if not toks:
         return 0 if q == 0 else len(translation)
+    side = attached or ("after" if kind == "close" else "before")
     words = [(i, a) for i, (t, a) in enumerate(zip(toks, aligned)) if t.word] or \
         list(enumerate(aligned))
     guess = q / max(1, source_len) * len(translation)
+    cands = _boundaries(toks, side, len(translation))
     best, best_key = 0, None
-    cands = _boundaries(toks, kind, len(translation))
     for k in range(len(toks) + 1):
-        before = [a for i, a in words if i < k]
-        after = [a for i, a in words if i >= k]
-        cost = sum(a >= q for a in before) + sum(a < q for a in after)
-        pos = cands[k]
-        key = (cost, abs(pos - guess))
+        cost = sum(a >= q for i, a in words if i < k) + sum(a < q for i, a in words if i >= k)
+        key = (cost, abs(cands[k] - guess))
         if best_key is None or key < best_key:
-            best, best_key = pos, key
+            best, best_key = cands[k], key
     return best
 
 
-def place_span(a: int, b: int, toks: Sequence[Token], aligned: Sequence[int]
-               ) -> tuple[int, int] | None:
-    """Target span for a pair wrapping source ``[a, b)``: from the first to the last English
-    word aligned inside it; None when no word is (the caller places the ends as points)."""
-    inside = [t for t, s in zip(toks, aligned) if t.word and a <= s < b]
-    if not inside:
+def place_span(a: int, b: int, toks: Sequence[Token], aligned: Sequence[int],
+               text: str | None = None) -> tuple[int, int] | None:
+    """Target span for a pair wrapping source ``[a, b)``: the run of English words that
+    holds most words aligned inside it and fewest aligned outside (a maximum-sum run, +1
+    inside, -1 outside, punctuation 0), so one stray alignment does not stretch the span
+    across the sentence. None when no run has more inside than outside. With ``text`` (the
+    English), a leading article is left outside: Korean has none for the code to wrap."""
+    best, best_span = 0, None
+    run, run_start = 0, 0
+    for k, (t, s) in enumerate(zip(toks, aligned)):
+        value = (1 if a <= s < b else -1) if t.word else 0
+        if run <= 0:
+            run, run_start = 0, k
+        run += value
+        if run > best:
+            best, best_span = run, (run_start, k)
+    if best_span is None:
         return None
-    return min(t.start for t in inside), max(t.end for t in inside)
+    words = [t for t in toks[best_span[0]:best_span[1] + 1] if t.word]
+    if len(words) > 1 and text is not None and \
+            text[words[0].start:words[0].end].lower() in ARTICLES:
+        words = words[1:]        # Korean has no article: the code wrapped the noun
+    return words[0].start, words[-1].end
 
 
-def snap(translation: str, pos: int, kind: str) -> int:
-    """The nearest word boundary to ``pos`` (a code that cannot be placed by alignment)."""
+def around(translation: str, toks: Sequence[Token], pos: int) -> tuple[int, int]:
+    """The span of the word at or after ``pos`` (else the last word): where a pair goes
+    when nothing tells where its words went."""
+    words = [t for t in toks if t.word] or list(toks)
+    if not words:
+        return pos, pos
+    word = next((t for t in words if t.end > pos), words[-1])
+    return word.start, word.end
+
+
+def snap(translation: str, pos: int, side: str) -> int:
+    """The nearest word boundary to ``pos`` (``side``: ``after`` or ``before`` a word)."""
     toks = tokens(translation)
-    cands = _boundaries(toks, kind, len(translation))
+    cands = _boundaries(toks, side, len(translation))
     return min(cands, key=lambda c: (abs(c - pos), c)) if cands else 0

@@ -23,11 +23,13 @@ from documents.model import Code, CodeKind, Content
 
 MAX_ICU_DEPTH = 8
 
-_URL = r"(?:https?|ftp)://[A-Za-z0-9\-._~:/?#\[\]@!$&'()*+,;=%]+|www\.[A-Za-z0-9\-]+\.[A-Za-z0-9\-._~:/?#\[\]@!$&'()*+,;=%]+"
-_EMAIL = r"[A-Za-z0-9._%+\-]+@[A-Za-z0-9\-]+(?:\.[A-Za-z0-9\-]+)*\.[A-Za-z]{2,}"
+_URL_CHARS = r"[A-Za-z0-9\-._~:/?#\[\]@!$&'()*+,;=%]"
+_URL = rf"(?:https?|ftp)://{_URL_CHARS}+|www\.[A-Za-z0-9\-]+\.{_URL_CHARS}+"
+_EMAIL = (r"(?<![A-Za-z0-9._%+\-])[A-Za-z0-9._%+\-]+"        # the look-behind keeps it linear
+          r"@[A-Za-z0-9\-]+(?:\.[A-Za-z0-9\-]+)*\.[A-Za-z]{2,}")
 _PATH = (r"(?<![\w/])(?:~|\.{1,2})?/(?:[A-Za-z0-9_.\-]+/)*[A-Za-z0-9_.\-]+/?"       # /usr/bin
          r"|\b[A-Za-z]:\\(?:[\w.\-]+\\)*[\w.\-]*"                                  # C:\x\y
-         r"|(?<![\w/.])[A-Za-z0-9_\-]+(?:/[A-Za-z0-9_.\-]+)*/[A-Za-z0-9_\-]+\.[A-Za-z0-9]{1,6}\b")
+         r"|(?<![\w/.\-])[A-Za-z0-9_\-]+(?:/[A-Za-z0-9_.\-]+)*/[A-Za-z0-9_\-]+\.[A-Za-z0-9]{1,6}\b")
 _DOUBLE_BRACE = r"\{\{\s*[\w.\-$]+\s*\}\}"
 _BRACE = r"\{[\w.\[\]$\-]*(?:![rsa])?(?::[^{}\s]*)?\}"
 _DOLLAR = r"\$\{[\w.\-]+\}"
@@ -123,9 +125,12 @@ class _Scan:
             found = m.group()
             if kind == "url":
                 found = _trim_url(found)
+            end = at + len(found)
+            if kind in ("brace", "dbrace", "dollar", "printf"):
+                at, end = _glued(text, start, at, end)
             _add(parts, text[start:at])
-            parts.append(self.code(found))
-            start = i = at + len(found)
+            parts.append(self.code(text[at:end]))
+            start = i = end
 
     def icu(self, at: int, depth: int) -> tuple[list, int] | None:
         """The parts of an ICU plural/select starting at ``at``, and where it ends; None if
@@ -156,6 +161,23 @@ class _Scan:
             return None
         parts.append(self.code(text[syntax_from:rest.end()], hard=True))
         return parts, rest.end()
+
+
+_GLUE = re.compile(r"[A-Za-z0-9_\-.]")
+
+
+def _glued(text: str, floor: int, at: int, end: int) -> tuple[int, int]:
+    """Widen a placeholder over the Latin letters, digits and ``._-`` glued to it
+    (``v{version}``, ``%s.txt``, ``{n}px``): one token to keep, not a word for the model to
+    translate apart from it. A final ``.`` stays outside (it ends the sentence)."""
+    while at > floor and _GLUE.match(text[at - 1]):
+        at -= 1
+    while end < len(text) and _GLUE.match(text[end]):
+        end += 1
+    while end > at and text[end - 1] == "." and (end == len(text) or text[end].isspace()
+                                                 or not _GLUE.match(text[end])):
+        end -= 1
+    return at, end
 
 
 def _add(parts: list, text: str) -> None:

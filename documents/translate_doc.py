@@ -21,6 +21,7 @@ checked (:func:`documents.codes.missing_or_extra`) and a failure is a ``tags`` e
 """
 from __future__ import annotations
 
+import html
 import os
 import re
 from collections.abc import Iterable, Iterator
@@ -76,6 +77,8 @@ class _Placed:
     order: int                         # position in the source content
     at: int                            # offset in the unit's plain text
     target: int = -1                   # offset in the unit's English
+    kind: CodeKind = CodeKind.ISOLATED  # as placed: an isolated <a>…</a> pair is a pair here
+    pair: str = ""                     # what its partner shares (the id, for real pairs)
 
 
 @dataclass
@@ -111,14 +114,65 @@ def _plan(unit: Unit, name: str, max_chars: int) -> _Plan:
     text, codes, cuts = "", [], [0]
     for order, part in enumerate(content):
         if isinstance(part, Code):
-            codes.append(_Placed(part, order, len(text)))
+            codes.append(_Placed(part, order, len(text), kind=part.kind, pair=part.id))
             if part.id in hard:
                 cuts.append(len(text))
         else:
             text += part
     cuts.append(len(text))
+    _pair_tags(codes)
     sentences = [s for lo, hi in zip(cuts, cuts[1:]) for s in _split(text, lo, hi, max_chars)]
     return _Plan(unit, content, masked.ids if masked else frozenset(), text, codes, sentences)
+
+
+_WRAPPER = re.compile(r"\s*<(\w+)\b[^>]*>(.*)</\1>\s*", re.S)
+_OPEN_TAG = re.compile(r"\s*<([A-Za-z][\w:.-]*)(?:\s[^<>]*)?(?<!/)>\s*")
+_CLOSE_TAG = re.compile(r"\s*</([A-Za-z][\w:.-]*)\s*>\s*")
+
+
+def _tag_of(code: Code) -> tuple[str, str] | None:
+    """(``open``|``close``, tag name) when an isolated code stands for one HTML/XML tag:
+    ``<ph>&lt;a href="…"&gt;</ph>``, as Okapi and Trados write inline HTML in XLIFF."""
+    inner = code.data
+    while (m := _WRAPPER.fullmatch(inner)) is not None:
+        inner = m.group(2)
+    inner = html.unescape(inner)
+    if (m := _OPEN_TAG.fullmatch(inner)) is not None:
+        return "open", m.group(1).lower()
+    if (m := _CLOSE_TAG.fullmatch(inner)) is not None:
+        return "close", m.group(1).lower()
+    return None
+
+
+def _pair_tags(codes: list[_Placed]) -> None:
+    """Isolated codes that open and close one element (``<a href>`` … ``</a>``) are placed as
+    a pair, so the English never gets the ``</a>`` before the ``<a>``; they stay isolated
+    codes in the target. Only when every such pairing nests with the real pairs."""
+    stack: list[tuple[str, _Placed]] = []
+    found: list[tuple[_Placed, _Placed]] = []
+    for c in codes:
+        if c.code.kind is not CodeKind.ISOLATED or c.code.placeholder:
+            continue
+        tag = _tag_of(c.code)
+        if tag is None:
+            continue
+        if tag[0] == "open":
+            stack.append((tag[1], c))
+            continue
+        for k in range(len(stack) - 1, -1, -1):
+            if stack[k][0] == tag[1]:
+                found.append((stack[k][1], c))
+                del stack[k:]
+                break
+    if not found:
+        return
+    as_pairs = {id(o): (CodeKind.OPEN, f"tag:{o.code.id}") for o, _ in found}
+    as_pairs.update({id(c): (CodeKind.CLOSE, f"tag:{o.code.id}") for o, c in found})
+    trial = tuple(Code(*as_pairs.get(id(c), (c.kind, c.pair))[::-1]) for c in codes)
+    if nesting_problem(trial) is None:
+        for c in codes:
+            if id(c) in as_pairs:
+                c.kind, c.pair = as_pairs[id(c)]
 
 
 def _split(text: str, lo: int, hi: int, max_chars: int) -> list[_Sentence]:
@@ -227,18 +281,44 @@ def translate_file(source: bytes | str | os.PathLike, translator: SegmentTransla
 Key = tuple[int, int]       # (id of plan, sentence index)
 
 
-def _needs_alignment(plan: _Plan, i: int) -> bool:
+def _inside(plan: _Plan) -> dict[int, list[_Placed]]:
+    """The codes each sentence places itself (sentence index → codes); the others keep
+    their place between sentences. A code is the sentence's when it is strictly inside it,
+    or at its edge with its partner strictly inside (``<b>공감지능</b>은 …``: the pair is
+    placed as a whole); a pair wrapping the whole sentence stays at its edges."""
+    partner: dict[int, _Placed] = {}
+    opens: dict[str, _Placed] = {}
+    for c in plan.codes:
+        if c.kind is CodeKind.OPEN:
+            opens[c.pair] = c
+        elif c.kind is CodeKind.CLOSE and c.pair in opens:
+            o = opens.pop(c.pair)
+            partner[id(o)], partner[id(c)] = c, o
+    out: dict[int, list[_Placed]] = {}
+    for i, s in enumerate(plan.sentences):
+        for c in plan.codes:
+            other = partner.get(id(c))
+            if s.start < c.at < s.end or (
+                    other is not None and s.start <= c.at <= s.end
+                    and s.start < other.at < s.end):
+                out.setdefault(i, []).append(c)
+    return out
+
+
+def _needs_alignment(plan: _Plan, i: int, inside: dict[int, list[_Placed]]) -> bool:
     s = plan.sentences[i]
     assert s.result is not None
-    return (s.result.translation != s.result.source
-            and any(s.start < c.at < s.end for c in plan.codes))
+    return s.result.translation != s.result.source and bool(inside.get(i))
 
 
 def _alignments(translator: SegmentTranslator, plans: list[_Plan], aligner: str
                 ) -> dict[Key, list[int]]:
     """Source position of every English token, for sentences that have a code inside."""
-    todo = [(plan, i) for plan in plans for i in range(len(plan.sentences))
-            if _needs_alignment(plan, i)]
+    todo = []
+    for plan in plans:
+        inside = _inside(plan)
+        todo += [(plan, i) for i in range(len(plan.sentences))
+                 if _needs_alignment(plan, i, inside)]
     out: dict[Key, list[int]] = {}
     engine = getattr(translator, "engine", None)
     use_attention = (aligner == "attention" and engine is not None
@@ -298,19 +378,19 @@ def _fill(plan: _Plan, alignments: dict[Key, list[int]]) -> None:
     spans.append((at, len(plan.text), len(english), None))
     english += plan.text[at:]
     plan.english = english
-    by_sentence: dict[int, list[_Placed]] = {}
+    by_sentence = _inside(plan)
+    theirs = {id(c) for codes in by_sentence.values() for c in codes}
     for c in plan.codes:
+        if id(c) in theirs:
+            continue
         for lo, hi, tgt, k in spans:
             if k is None and lo <= c.at <= hi:           # between sentences: verbatim
                 c.target = tgt + (c.at - lo)
                 break
-            if k is not None and lo < c.at < hi:
-                by_sentence.setdefault(k, []).append(c)
-                break
     for i, codes in by_sentence.items():
         _place_in_sentence(plan, i, codes, alignments.get((id(plan), i)))
     _nest(plan)
-    target = _assemble(plan)
+    target = _space_placeholders(plan, _assemble(plan))
     problems = missing_or_extra(plan.content, target)
     unit = plan.unit
     unit.target = unmask(target, plan.own)
@@ -319,6 +399,35 @@ def _fill(plan: _Plan, alignments: dict[Key, list[int]]) -> None:
         _report(plan, pos, "warning", message)
     for message in problems:
         _report(plan, 0, "error", message)
+
+
+def _space_placeholders(plan: _Plan, content: Content) -> Content:
+    """A placeholder glued to Korean (``{count}개``, ``{name}님``) is a word of its own in
+    English: where the English puts a letter or digit right against it, a space goes
+    between, unless the Korean had it glued to Latin letters or digits too (``v{version}``,
+    ``%s.txt`` keep theirs). ICU syntax is never touched."""
+    where = {c.code.id: c.at for c in plan.codes}
+    text = plan.text
+    parts = list(content)
+    for k, part in enumerate(parts):
+        if not (isinstance(part, Code) and part.id in plan.own and part.data != "#"
+                and not part.data.endswith("{") and not part.data.endswith("}}")):
+            continue
+        at = where.get(part.id, 0)
+        before_src = text[at - 1] if at > 0 else " "
+        after_src = text[at] if at < len(text) else " "
+        prev = parts[k - 1] if k > 0 else None
+        if isinstance(prev, str) and prev and _word_char(prev[-1]) \
+                and not _word_char(before_src):
+            parts[k - 1] = prev + " "
+        nxt = parts[k + 1] if k + 1 < len(parts) else None
+        if isinstance(nxt, str) and nxt and _word_char(nxt[0]) and not _word_char(after_src):
+            parts[k + 1] = " " + nxt
+    return tuple(parts)
+
+
+def _word_char(ch: str) -> bool:
+    return ch.isascii() and ch.isalnum()
 
 
 def _report(plan: _Plan, pos: int, severity: str, message: str) -> None:
@@ -336,6 +445,12 @@ def _report(plan: _Plan, pos: int, severity: str, message: str) -> None:
 
 def _place_in_sentence(plan: _Plan, i: int, codes: list[_Placed],
                        aligned: list[int] | None) -> None:
+    """Place the codes of one sentence in its English (see the module docstring).
+
+    Order of evidence: a glossary term's edge; for a pair, the English words aligned to
+    the Korean it wraps; the sentence's edges and its closing punctuation; the alignment
+    boundary for a single point.
+    """
     s = plan.sentences[i]
     result = s.result
     assert result is not None
@@ -348,32 +463,22 @@ def _place_in_sentence(plan: _Plan, i: int, codes: list[_Placed],
     toks = align.tokens(english)
     aligned = aligned if aligned is not None else align.proportional(source, english, toks)
     terms = [t for t in result.terms if t.status is not TermStatus.SKIPPED]
-    local = {id(c): c.at - s.start for c in codes}
+    local = {id(c): min(max(0, c.at - s.start), len(source)) for c in codes}
 
-    # a code inside a term moves to the term's edge
-    for c in codes:
+    for c in codes:                                        # a code inside a term: to its edge
         q = local[id(c)]
         for t in terms:
             if t.start < q < t.end:
-                edge = (t.start if c.code.kind is CodeKind.OPEN else t.end
-                        if c.code.kind is CodeKind.CLOSE else
-                        t.start if q - t.start <= t.end - q else t.end)
-                local[id(c)] = edge
+                kind = c.kind
+                local[id(c)] = (t.start if kind is CodeKind.OPEN else t.end
+                                if kind is CodeKind.CLOSE else
+                                t.start if q - t.start <= t.end - q else t.end)
                 plan.warnings.append((base, f"code {c.code.id!r} was inside the term "
                                             f"{t.surface!r}; moved to the term's edge"))
                 break
 
-    def fixed(c: _Placed) -> int | None:
-        """A place that needs no alignment: a sentence edge, a term edge."""
-        q, kind = local[id(c)], c.code.kind
-        if q <= 0 or _OPENING_PUNCT.match(source[:q]).end() == q:     # type: ignore[union-attr]
-            lead = _OPENING_PUNCT.match(english).end()                  # type: ignore[union-attr]
-            return 0 if q <= 0 else lead
-        if q >= len(source):
-            return len(english)
-        if _CLOSING_PUNCT.match(source, q):
-            tail = _CLOSING_PUNCT.search(english)
-            return tail.start() if tail else len(english)
+    def term_edge(c: _Placed) -> int | None:
+        q, kind = local[id(c)], c.kind
         for t in terms:
             if t.target_start is None or t.target_end is None:
                 continue
@@ -383,28 +488,57 @@ def _place_in_sentence(plan: _Plan, i: int, codes: list[_Placed],
                 return t.target_end
         return None
 
-    places: dict[int, int] = {}
-    for c in codes:
-        spot = fixed(c)
-        if spot is not None:
-            places[id(c)] = spot
-    opens = {c.code.id: c for c in codes if c.code.kind is CodeKind.OPEN}
-    for c in codes:                                         # pairs inside the sentence
-        if c.code.kind is not CodeKind.CLOSE or c.code.id not in opens:
+    def sentence_edge(c: _Placed) -> int | None:
+        q = local[id(c)]
+        if q <= 0:
+            return 0
+        if q >= len(source):
+            return len(english)
+        lead = _OPENING_PUNCT.match(source)
+        if lead is not None and lead.end() == q and q:
+            found = _OPENING_PUNCT.match(english)
+            return found.end() if found else 0
+        if _CLOSING_PUNCT.match(source, q):
+            tail = _CLOSING_PUNCT.search(english)
+            return tail.start() if tail else len(english)
+        return None
+
+    def point(c: _Placed) -> int:
+        q = local[id(c)]
+        attached = "after" if q > 0 and not source[q - 1].isspace() and (
+            c.kind is not CodeKind.OPEN) else "before"
+        return align.place_point(q, len(source), english, toks, aligned,
+                                 c.kind.value, attached)
+
+    placed: dict[int, int] = {}
+    mine = {id(c) for c in codes}
+    opens = {c.pair: c for c in codes if c.kind is CodeKind.OPEN}
+    for c in codes:                                        # pairs within the sentence
+        o = opens.get(c.pair) if c.kind is CodeKind.CLOSE else None
+        if o is None or id(o) not in mine:
             continue
-        o = opens[c.code.id]
-        if id(o) in places and id(c) in places:
-            continue
-        span = align.place_span(local[id(o)], local[id(c)], toks, aligned)
-        if span is not None:
-            places.setdefault(id(o), span[0])
-            places.setdefault(id(c), span[1])
-    for c in codes:                                         # the rest, as points
-        if id(c) not in places:
-            places[id(c)] = align.place_point(local[id(c)], len(source), english, toks,
-                                              aligned, c.code.kind.value)
+        span = align.place_span(local[id(o)], local[id(c)], toks, aligned, english)
+        start = term_edge(o)
+        if start is None:
+            start = span[0] if span else sentence_edge(o)
+        end = term_edge(c)
+        if end is None:
+            end = span[1] if span else sentence_edge(c)
+        start = point(o) if start is None else start
+        end = point(c) if end is None else end
+        if end <= start and local[id(c)] > local[id(o)]:   # it wrapped words: so it does
+            start, end = align.around(english, toks, min(start, end))
+            plan.warnings.append((base + start, f"code pair {o.code.id!r} could not be "
+                                                "aligned; it wraps the nearest word"))
+        placed[id(o)], placed[id(c)] = start, end
+    for c in codes:                                        # single codes, halves of pairs
+        if id(c) not in placed:
+            spot = term_edge(c)
+            if spot is None:
+                spot = sentence_edge(c)
+            placed[id(c)] = point(c) if spot is None else spot
     for c in codes:
-        c.target = base + places[id(c)]
+        c.target = base + placed[id(c)]
 
 
 @dataclass
@@ -437,7 +571,7 @@ def _tree(plan: _Plan) -> list[_Node]:
     roots: list[_Node] = []
     stack: list[_Node] = []
     for c in plan.codes:
-        kind = c.code.kind
+        kind = c.kind
         if kind is CodeKind.CLOSE:
             node = stack.pop()
             node.close = c

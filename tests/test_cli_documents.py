@@ -170,3 +170,24 @@ def test_unexpected_error_exits_3_with_one_line(run, tmp_path, monkeypatch, caps
     code = main([str(src), "--debug"])
     err = capsys.readouterr().err
     assert code == 3 and "Traceback" in err
+
+
+def test_bundled_model_translates_a_text_document(shared_model, tmp_path, capsys):
+    """The one integration run: the real model and glossary, a text file in, English out."""
+    from pathlib import Path
+
+    glossary = Path(__file__).resolve().parents[1] / "resources" / "glossary"
+    src = tmp_path / "news.txt"
+    src.write_bytes("LG전자는 공감지능을 앞세운다.\n\n냉난방공조 사업이 성장했다.\n".encode())
+    out = tmp_path / "news.en.txt"
+    code = main([str(src), "-o", str(out), "--model", str(shared_model), "-g", str(glossary),
+                 "--bilingual", str(tmp_path / "news.jsonl")])
+    err = capsys.readouterr().err
+    assert code == 0, err
+    english = out.read_text("utf-8").split("\n")
+    assert len(english) == 4 and english[1] == "" and english[3] == ""
+    assert "Affectionate Intelligence" in english[0] and "HVAC" in english[2]
+    assert "news.txt: text, 2 units — 2 filled, 0 kept, 0 skipped" in err
+    assert "terms: 2 found in 2 segments — 2 applied" in err
+    rows = [json.loads(x) for x in (tmp_path / "news.jsonl").read_text("utf-8").splitlines()]
+    assert [r["line"] for r in rows] == [1, 3] and {r["doc"] for r in rows} == {"news.txt"}
