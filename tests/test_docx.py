@@ -340,3 +340,17 @@ def test_comments_are_kept_untranslated_with_a_warning():
     assert "word/comments.xml: 1 comment(s) kept untranslated" in doc.warnings
     assert not any(u.id.startswith("comments") for u in doc.units)
     assert entries(identity(doc))["word/comments.xml"] == comments
+
+
+def test_wrapper_properties_stay_first_in_their_wrapper():
+    xml = body('<w:p><w:customXml w:element="note"><w:customXmlPr><w:attr w:name="k" '
+               'w:val="v"/></w:customXmlPr><w:r><w:t>전장 사업</w:t></w:r></w:customXml>'
+               '<w:sdt><w:sdtPr><w:alias w:val="요약"/></w:sdtPr><w:sdtContent><w:r>'
+               '<w:t>이 성장한다.</w:t></w:r></w:sdtContent></w:sdt></w:p>')
+    doc = read(with_part("word/document.xml", xml))
+    assert [p.data for p in doc.units[0].source if isinstance(p, Code)] == [
+        "<w:customXml>", "</w:customXml>", "<w:sdt>", "</w:sdt>"]
+    out = entries(identity(doc))["word/document.xml"].decode()
+    assert '<w:customXml w:element="note"><w:customXmlPr><w:attr w:name="k" w:val="v"/>' \
+           '</w:customXmlPr><w:r>' in out
+    assert '<w:sdt><w:sdtPr><w:alias w:val="요약"/></w:sdtPr><w:sdtContent><w:r>' in out

@@ -75,6 +75,8 @@ _COMMENTS_TYPE = _WML + "comments+xml"
 # Elements that wrap runs inside a paragraph and become paired codes.
 _WRAPPERS = {w("hyperlink"), w("fldSimple"), w("smartTag"), w("customXml"), w("dir"),
              w("bdo"), w("sdt")}
+# A wrapper's own properties: copied with its shell, never content.
+_WRAPPER_PROPS = {w("customXmlPr"), w("smartTagPr"), w("fldData"), w("sdtPr"), w("sdtEndPr")}
 _TRACKED = {w("ins"), w("del"), w("moveFrom"), w("moveTo"), w("rPrChange"), w("pPrChange"),
             w("delText"), w("delInstrText")}
 _DROPPED = {w("proofErr"), w("lastRenderedPageBreak")}
@@ -206,7 +208,7 @@ def _flatten(container: etree._Element, tokens: list[_Token], depth: int) -> Non
         tag = child.tag
         if not isinstance(tag, str):          # comments, processing instructions
             tokens.append(_Raw(child))
-        elif tag == w("pPr") or tag in _DROPPED:
+        elif tag == w("pPr") or tag in _DROPPED or tag in _WRAPPER_PROPS:
             continue
         elif tag == w("r"):
             _flatten_run(child, tokens, depth)
@@ -462,11 +464,11 @@ class _Builder:
             if code.kind == CodeKind.OPEN:
                 original = info.elems[0]
                 shell = etree.SubElement(self.container, original.tag, dict(original.attrib))
+                for child in original:
+                    if child.tag in _WRAPPER_PROPS:
+                        shell.append(copy.deepcopy(child))
                 target = shell
                 if original.tag == w("sdt"):
-                    for child in original:
-                        if child.tag != w("sdtContent"):
-                            shell.append(copy.deepcopy(child))
                     target = etree.SubElement(shell, w("sdtContent"))
                 self.containers.append((target, code.id))
                 self.run = None
