@@ -354,3 +354,18 @@ def test_wrapper_properties_stay_first_in_their_wrapper():
     assert '<w:customXml w:element="note"><w:customXmlPr><w:attr w:name="k" w:val="v"/>' \
            '</w:customXmlPr><w:r>' in out
     assert '<w:sdt><w:sdtPr><w:alias w:val="요약"/></w:sdtPr><w:sdtContent><w:r>' in out
+
+
+def test_odd_fields_stay_codes_and_round_trip():
+    # text inside a field's instruction part, a field that never ends, an end without begin
+    xml = body('<w:p><w:r><w:fldChar w:fldCharType="begin"/></w:r><w:r><w:t>전장</w:t></w:r>'
+               '<w:r><w:fldChar w:fldCharType="end"/></w:r><w:r><w:t>사업 </w:t></w:r>'
+               '<w:r><w:fldChar w:fldCharType="begin"/></w:r><w:r><w:instrText>PAGE'
+               '</w:instrText></w:r><w:r><w:t>이 성장한다.</w:t></w:r>'
+               '<w:r><w:fldChar w:fldCharType="end"/></w:r><w:r><w:fldChar '
+               'w:fldCharType="end"/></w:r></w:p>')
+    doc = read(with_part("word/document.xml", xml))
+    assert plain_text(doc.units[0].source) == "전장사업 이 성장한다."
+    out = entries(identity(doc))["word/document.xml"]
+    assert characters(out) == characters(xml)
+    assert out.count(b"<w:fldChar") == 5

@@ -165,7 +165,6 @@ class _Text:
     text: str
     key: str
     rpr: etree._Element | None
-    depth: int           # wrapper nesting: format spans never cross a wrapper boundary
 
 
 @dataclass
@@ -203,7 +202,7 @@ def _own_elements(p: etree._Element):
             stack.extend(list(elem)[::-1])
 
 
-def _flatten(container: etree._Element, tokens: list[_Token], depth: int) -> None:
+def _flatten(container: etree._Element, tokens: list[_Token]) -> None:
     for child in container:
         tag = child.tag
         if not isinstance(tag, str):          # comments, processing instructions
@@ -211,18 +210,18 @@ def _flatten(container: etree._Element, tokens: list[_Token], depth: int) -> Non
         elif tag == w("pPr") or tag in _DROPPED or tag in _WRAPPER_PROPS:
             continue
         elif tag == w("r"):
-            _flatten_run(child, tokens, depth)
+            _flatten_run(child, tokens)
         elif tag in _WRAPPERS:
             tokens.append(_Edge(child, True))
             inner = child.find(w("sdtContent")) if tag == w("sdt") else child
             if inner is not None:
-                _flatten(inner, tokens, depth + 1)
+                _flatten(inner, tokens)
             tokens.append(_Edge(child, False))
         else:
             tokens.append(_Raw(child))
 
 
-def _flatten_run(run: etree._Element, tokens: list[_Token], depth: int) -> None:
+def _flatten_run(run: etree._Element, tokens: list[_Token]) -> None:
     rpr = run.find(w("rPr"))
     key = _canonical(rpr)
     for child in run:
@@ -230,7 +229,7 @@ def _flatten_run(run: etree._Element, tokens: list[_Token], depth: int) -> None:
             continue
         if child.tag == w("t"):
             if child.text:
-                tokens.append(_Text(child.text, key, rpr, depth))
+                tokens.append(_Text(child.text, key, rpr))
         else:
             tokens.append(_Inline(child, key, rpr, dict(run.attrib)))
 
@@ -239,6 +238,10 @@ def _field_char(token: _Token) -> str | None:
     if isinstance(token, _Inline) and token.elem.tag == w("fldChar"):
         return token.elem.get(w("fldCharType"))
     return None
+
+
+def _all_inline(tokens: list[_Token]) -> bool:
+    return all(isinstance(t, _Inline) for t in tokens)
 
 
 def _group_fields(tokens: list[_Token]) -> list[_Token]:
@@ -264,13 +267,13 @@ def _group_fields(tokens: list[_Token]) -> list[_Token]:
                         break
             if end is not None and sep is not None:
                 result = tokens[sep + 1:end]
-                if not any(_field_char(t) for t in result):
+                if not any(_field_char(t) for t in result) and _all_inline(tokens[i:sep + 1]):
                     out.append(_Field(tokens[i:sep + 1], True))
                     out.extend(result)
                     out.append(_Field([tokens[end]], False))
                     i = end + 1
                     continue
-            if end is not None:                            # no result: one isolated code
+            if end is not None and _all_inline(tokens[i:end + 1]):   # no result: one code
                 out.append(_Field(tokens[i:end + 1], None))
                 i = end + 1
                 continue
@@ -312,7 +315,7 @@ class _Paragraph:
 
 def _content(p: etree._Element, part: str) -> tuple[Content, _Paragraph]:
     tokens: list[_Token] = []
-    _flatten(p, tokens, 0)
+    _flatten(p, tokens)
     tokens = _group_fields(tokens)
     weight: Counter[str] = Counter()
     rprs: dict[str, etree._Element | None] = {}
@@ -331,7 +334,6 @@ def _content(p: etree._Element, part: str) -> tuple[Content, _Paragraph]:
         return str(counter)
 
     span: tuple[str, str] | None = None     # (format key, code id) of the open format span
-    depth = 0
 
     def close_span() -> None:
         nonlocal span
@@ -383,12 +385,10 @@ def _content(p: etree._Element, part: str) -> tuple[Content, _Paragraph]:
                 handle.codes[cid] = _CodeInfo("wrapper", elems=[t.elem])
                 local = etree.QName(t.elem).localname
                 content.append(Code(cid, CodeKind.OPEN, f"<w:{local}>"))
-                depth += 1
             else:
                 cid = wrappers.pop()
                 local = etree.QName(t.elem).localname
                 content.append(Code(cid, CodeKind.CLOSE, f"</w:{local}>"))
-                depth -= 1
     close_span()
     return _joined(content), handle
 
