@@ -29,16 +29,19 @@ TRANSLATED = ("word/document.xml", "word/header1.xml", "word/footer1.xml", "word
 GLOSSARY = Path(__file__).resolve().parents[1] / "resources" / "glossary"
 
 
-def test_identity_round_trip_through_the_layer():
-    result = identity_round_trip(PRESS, "press.docx")
-    before, after = entries(PRESS), entries(result.data)
+@pytest.mark.parametrize("name", ["press-release.docx", "word-like.docx"])
+def test_identity_round_trip_through_the_layer(name):
+    data = (FIXTURES / name).read_bytes()
+    result = identity_round_trip(data, name)
+    before, after = entries(data), entries(result.data)
     assert list(before) == list(after)
     for part in TRANSLATED:
-        assert characters(before[part]) == characters(after[part]), part
-    raw_before, raw_after = raw_entries(PRESS), raw_entries(result.data)
+        if part in before:
+            assert characters(before[part]) == characters(after[part]), part
+    raw_before, raw_after = raw_entries(data), raw_entries(result.data)
     untouched = [n for n in raw_before if n not in TRANSLATED and n != "word/styles.xml"]
-    assert untouched and all(raw_before[n] == raw_after[n] for n in untouched)
-    assert result.counts["filled"] > 15
+    assert len(untouched) >= 8 and all(raw_before[n] == raw_after[n] for n in untouched)
+    assert result.counts["filled"] >= 9
     assert not result.findings
 
 
