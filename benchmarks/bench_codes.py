@@ -97,11 +97,17 @@ def main() -> None:
     p = parser(__doc__.splitlines()[0])
     p.add_argument("--set", default="placement.tsv",
                    help="file of resources/codetest/ (placement.tsv, placement-heldout.tsv)")
+    p.add_argument("--own", action="store_true",
+                   help="translate with the model and glossary instead, and print each "
+                        "aligner's placement for a person to judge (no score)")
     args = p.parse_args()
     s = setup(args)
     path = SETS / args.set
     header("Inline-code placement", args, s, set=str(path.relative_to(ROOT)))
     rows = [line.split("\t") for line in path.read_text("utf-8").splitlines()[1:] if line]
+    if args.own:
+        own(args, s, rows)
+        return
     sources = [parse(src) for src, _ in rows]
     expected = [parse(ref) for _, ref in rows]
     plain = {"".join(p for p in src if isinstance(p, str)).strip():
@@ -135,6 +141,22 @@ def main() -> None:
     print()
     print(table(["aligner", "code ends", "%", "pairs", "%", "sentences", "%", "tags warnings"],
                 results))
+
+
+def own(args, s, rows: list[list[str]]) -> None:
+    """The model's own English with the codes each aligner placed, side by side."""
+    from translate.pipeline import Translator
+
+    translator = Translator(s.engine(args.threads), glossary(args.glossary))
+    shown = {}
+    for aligner in ALIGNERS:
+        units = [Unit(str(i), parse(src)) for i, (src, _) in enumerate(rows, start=1)]
+        translate_document(translator, MemoryDocument("set", units, []), aligner=aligner)
+        shown[aligner] = [_show(u.target or ()) for u in units]
+    for i, (src, _) in enumerate(rows):
+        print(src)
+        for aligner in ALIGNERS:
+            print(f"  {aligner:12} {shown[aligner][i]}")
 
 
 def _show(content: Content) -> str:

@@ -98,10 +98,19 @@ def place_point(q: int, source_len: int, translation: str, toks: Sequence[Token]
         list(enumerate(aligned))
     guess = q / max(1, source_len) * len(translation)
     cands = _boundaries(toks, side, len(translation))
+    # cost(k) = words before boundary k aligned at/after q + words from k on aligned before q
+    wrong_after = [0] * (len(toks) + 2)
+    wrong_before = [0] * (len(toks) + 2)
+    for i, a in words:
+        wrong_before[i + 1] += a >= q
+        wrong_after[i] += a < q
+    for k in range(1, len(toks) + 1):
+        wrong_before[k] += wrong_before[k - 1]
+    for k in range(len(toks) - 1, -1, -1):
+        wrong_after[k] += wrong_after[k + 1]
     best, best_key = 0, None
     for k in range(len(toks) + 1):
-        cost = sum(a >= q for i, a in words if i < k) + sum(a < q for i, a in words if i >= k)
-        key = (cost, abs(cands[k] - guess))
+        key = (wrong_before[k] + wrong_after[k], abs(cands[k] - guess))
         if best_key is None or key < best_key:
             best, best_key = cands[k], key
     return best

@@ -5,11 +5,14 @@ from collections import Counter
 
 from documents.model import Code, CodeKind, Content
 
+MAX_DEPTH = 256   # pairs inside pairs; deeper is hostile input, not a document
+
 
 def nesting_problem(content: Content) -> str | None:
     """Why the codes of ``content`` are not well-formed, or None.
 
-    Every OPEN has one CLOSE with its id later on, pairs nest properly, ids are not reused.
+    Every OPEN has one CLOSE with its id later on, pairs nest properly, ids are not reused,
+    and pairs nest at most :data:`MAX_DEPTH` deep.
     """
     stack: list[str] = []
     seen: set[str] = set()
@@ -21,6 +24,8 @@ def nesting_problem(content: Content) -> str | None:
                 return f"code id {part.id!r} is used twice"
             seen.add(part.id)
             stack.append(part.id)
+            if len(stack) > MAX_DEPTH:
+                return f"inline codes nested more than {MAX_DEPTH} deep"
         elif part.kind is CodeKind.CLOSE:
             if not stack:
                 return f"closing code {part.id!r} has no opening code before it"

@@ -118,6 +118,9 @@ def _check(targets: list[Target], bilingual: str | None) -> None:
             raise InputError(f"{seen[key]} and {t.source} would both be written here",
                              t.output)
         seen[key] = t.source
+    if bilingual == STDIO and any(t.output == STDIO for t in targets):
+        raise InputError("the translation already goes to stdout; give --bilingual a file "
+                         "name (or -o a file)", "--bilingual")
     if bilingual and bilingual != STDIO:
         if os.path.isdir(bilingual):
             raise InputError("--bilingual names a folder; give a file name", bilingual)

@@ -137,6 +137,7 @@ def test_output_naming_a_folder_is_refused(run, tmp_path):
     (["{a}", "--input-format", "nope", "-o", "{tmp}/o.txt"], "unknown input format"),
     (["{a}", "-o", "{tmp}/o.txt", "--bilingual", "{tmp}/r.docx"], "cannot tell the output"),
     (["{a}", "-o", "{tmp}/missing/o.txt"], "does not exist"),
+    (["{a}", "--input-format", "text", "--bilingual", "-"], "already goes to stdout"),
 ])
 def test_refusals_before_translating(run, tmp_path, args, message):
     a = text_file(tmp_path, "a.txt")
@@ -191,3 +192,48 @@ def test_bundled_model_translates_a_text_document(shared_model, tmp_path, capsys
     assert "terms: 2 found in 2 segments — 2 applied" in err
     rows = [json.loads(x) for x in (tmp_path / "news.jsonl").read_text("utf-8").splitlines()]
     assert [r["line"] for r in rows] == [1, 3] and {r["doc"] for r in rows} == {"news.txt"}
+
+
+def test_stdin_document_with_input_format(run, monkeypatch):
+    import io
+    import sys
+
+    data = "첫 줄입니다.\r\n\r\nOLED TV\r\n".encode()
+    stdin = io.TextIOWrapper(io.BytesIO(data))
+    monkeypatch.setattr(sys, "stdin", stdin)
+    out = io.BytesIO()
+    monkeypatch.setattr(sys, "stdout", io.TextIOWrapper(out))
+    code, _, err = run("-", "--input-format", "text")
+    assert code == 0, err
+    lines = out.getvalue().split(b"\r\n")
+    assert len(lines) == 4 and lines[1:] == [b"", b"OLED TV", b""]
+    assert "<stdin>: text, 2 units — 1 filled, 0 kept, 1 skipped" in err
+
+
+def test_several_files_load_the_model_once(run, tmp_path, monkeypatch):
+    from translate.engine import Engine
+
+    loads = []
+    original = Engine.__init__
+
+    def counting(self, *args, **kwargs):
+        loads.append(1)
+        original(self, *args, **kwargs)
+
+    monkeypatch.setattr(Engine, "__init__", counting)
+    files = [str(text_file(tmp_path, f"{n}.txt")) for n in "abc"]
+    code, _, err = run(*files, "-o", str(tmp_path / "out"))
+    assert code == 0, err
+    assert len(loads) == 1 and len(list((tmp_path / "out").iterdir())) == 3
+
+
+def test_text_to_bilingual_can_write_a_second_review_file(run, tmp_path):
+    src = text_file(tmp_path)
+    code, _, err = run(str(src), "-o", str(tmp_path / "o.tsv"), "--bilingual",
+                       str(tmp_path / "o.jsonl"))
+    assert code == 0, err
+    rows = (tmp_path / "o.jsonl").read_text("utf-8").splitlines()
+    assert len(rows) == len((tmp_path / "o.tsv").read_text("utf-8").splitlines()) - 1 == 4
+    line = refused(run, tmp_path, str(src), "-o", str(tmp_path / "o.tsv"), "--bilingual",
+                   str(tmp_path / "o.tsv"), keep=["press.txt", "o.tsv", "o.jsonl"])
+    assert "--bilingual would overwrite" in line

@@ -210,3 +210,20 @@ def test_placeholders_glued_to_korean_become_words_in_english():
     for placeholder in ("{name}", "{count}", "v{version}", "%s.txt"):
         assert text.count(placeholder) == 1, text
     assert "{name} Nim" in text and "v{version}" in text and "%s.txt" in text
+
+
+class RandomEnglishWithAttention(RandomEnglish):
+    """Random English, but the tiny model's attention over it (the forced-decoding path)."""
+
+    def __init__(self, seed: int, engine):
+        super().__init__(seed)
+        self.engine = engine
+
+
+@settings(max_examples=25, deadline=None)
+@given(st.lists(contents(), min_size=1, max_size=3), st.integers(0, 10**6))
+def test_attention_path_keeps_every_code_whatever_the_english(tiny_translator, units, seed):
+    doc = MemoryDocument("m", [Unit(str(i), c) for i, c in enumerate(units)])
+    translate_document(RandomEnglishWithAttention(seed, tiny_translator.engine), doc)
+    for unit in doc.units:
+        assert missing_or_extra(unit.source, unit.target) == [], content_text(unit.target)

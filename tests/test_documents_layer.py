@@ -85,6 +85,8 @@ def test_units_without_korean_are_skipped_and_kept_units_untouched():
     (("가", e("1")), "no opening code"),
     ((b("1"), "가나"), "never closed"),
     ((x("1"), "가", x("1")), "used twice"),
+    (tuple(b(f"{n}") for n in range(3000)) + ("가",) + tuple(e(f"{n}") for n in
+                                                          reversed(range(3000))), "256 deep"),
 ])
 def test_codes_that_do_not_nest_are_one_line_errors(source, message):
     doc = MemoryDocument("bad.xlf", [Unit("u7", source, line=12)])
@@ -125,3 +127,22 @@ def test_huge_unit_is_cut_before_sentence_analysis():
     assert result.data == line.encode()
     assert max(len(s.source) for s in result.segments) <= 400
     assert any(s.notes for s in result.segments)
+
+
+def test_many_codes_in_one_unit_stay_fast():
+    import time
+
+    from test_code_placement import RandomEnglish
+
+    parts: list = []
+    for n in range(3000):
+        parts += [f"단어{n % 10} ", Code(f"x{n}", CodeKind.ISOLATED, "<x/>")]
+    for n in range(200):
+        parts = [Code(f"b{n}", CodeKind.OPEN, "<b>"), *parts, Code(f"b{n}", CodeKind.CLOSE,
+                                                                       "</b>")]
+    started = time.perf_counter()
+    for translator in (CopyTranslator(), RandomEnglish(1)):
+        unit = Unit("1", tuple(parts))
+        translate_document(translator, MemoryDocument("m", [unit]))
+        assert not missing_or_extra(unit.source, unit.target)
+    assert time.perf_counter() - started < 30
