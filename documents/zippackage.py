@@ -91,11 +91,25 @@ def _raw_entry(package: ZipPackage, info: zipfile.ZipInfo) -> bytes:
     end = start + _LOCAL.size + name_len + extra_len + info.compress_size
     if info.flag_bits & _DESCRIPTOR_FLAG:
         has_sig = data[end:end + 4] == struct.pack("<I", _DESCRIPTOR_SIG)
-        end += 16 if has_sig else 12
+        extra = data[start + _LOCAL.size + name_len:start + _LOCAL.size + name_len + extra_len]
+        sizes = 16 if _has_zip64(extra) else 8      # two 8-byte sizes, or two 4-byte ones
+        end += 4 + sizes + (4 if has_sig else 0)    # CRC, sizes, optional signature
     if end > len(data):
         raise InputError(f"corrupt zip: {info.filename} runs past the end of the file",
                          package.name)
     return data[start:end]
+
+
+def _has_zip64(extra: bytes) -> bool:
+    """Whether a local header's extra field has a zip64 record (its descriptor then carries
+    8-byte sizes)."""
+    at = 0
+    while at + 4 <= len(extra):
+        tag, size = struct.unpack("<HH", extra[at:at + 4])
+        if tag == 0x0001:
+            return True
+        at += 4 + size
+    return False
 
 
 def _dos_time(info: zipfile.ZipInfo) -> tuple[int, int]:

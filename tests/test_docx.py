@@ -369,3 +369,38 @@ def test_odd_fields_stay_codes_and_round_trip():
     out = entries(identity(doc))["word/document.xml"]
     assert characters(out) == characters(xml)
     assert out.count(b"<w:fldChar") == 5
+
+
+class _Unseekable(io.RawIOBase):
+    """A stream zipfile cannot seek back in: it writes data descriptors after each entry."""
+
+    def __init__(self) -> None:
+        self.data = bytearray()
+
+    def writable(self) -> bool:
+        return True
+
+    def write(self, b) -> int:
+        self.data += b
+        return len(b)
+
+
+@pytest.mark.parametrize("zip64", [False, True])
+def test_entries_with_data_descriptors_are_copied_whole(zip64):
+    stream = _Unseekable()
+    with zipfile.ZipFile(io.BytesIO(PRESS)) as src, \
+            zipfile.ZipFile(stream, "w", zipfile.ZIP_DEFLATED) as dst:
+        for info in src.infolist():
+            with dst.open(info.filename, "w", force_zip64=zip64) as f:
+                f.write(src.read(info))
+    data = bytes(stream.data)
+    out = identity(read(data))
+    before, after = raw_entries(data), raw_entries(out)
+    assert before["word/settings.xml"] == after["word/settings.xml"]
+    # every copied entry, descriptor included, is the same bytes as in the source file
+    with zipfile.ZipFile(io.BytesIO(data)) as z:
+        infos = z.infolist()
+    ends = [i.header_offset for i in infos[1:]] + [data.index(b"PK\x01\x02")]
+    for info, end in zip(infos, ends):
+        if info.filename == "word/settings.xml":
+            assert data[info.header_offset:end] in out
