@@ -36,21 +36,21 @@ from translate.pipeline import Translator  # noqa: E402
 from translate.segment import split_sentences  # noqa: E402
 
 FIXTURES = ROOT / "tests" / "fixtures" / "htmlmd"
-FILES = {"html_page": ["httpd-ko-cgi_path.html", "httpd-ko-bind.html"],
-         "markdown_doc": ["k8s-ko-names.md", "k8s-ko-components.md"]}
+FILES = {"html": ["httpd-ko-cgi_path.html", "httpd-ko-bind.html"],
+         "markdown": ["k8s-ko-names.md", "k8s-ko-components.md"]}
 
 
 def identity_ok(name: str, data: bytes) -> bool:
     doc = read_document(data, name)
     out = translate_document(CopyTranslator(), doc).data
-    if doc.format == "markdown_doc":
+    if doc.format == "markdown":
         return out == data
     expected = Splicer(doc.text, [(s, e, lambda: "utf-8") for s, e in doc.charset_spans])
     return out.decode("utf-8") == expected.render()
 
 
 def skeleton(fmt: str, text: str) -> list[str]:
-    return html_skeleton(text) if fmt == "html_page" else markdown_skeleton(text)
+    return html_skeleton(text) if fmt == "html" else markdown_skeleton(text)
 
 
 def budget(doc, left: int) -> int:  # type: ignore[no-untyped-def]
@@ -129,7 +129,7 @@ def main(argv: list[str] | None = None) -> int:
           "all kept | tags findings | structure equal | terms applied / found | doc s | "
           "plain s | overhead | read + write s |")
     print("|---|---|---|---|---|---|---|---|---|---|---|---|---|")
-    share = {"html_page": left // 2, "markdown_doc": left - left // 2}
+    share = {"html": left // 2, "markdown": left - left // 2}
     for fmt in FILES:
         row, _ = measure(fmt, translator, share[fmt], args.repeat)
         print(f"| {fmt} | {row['files']} | {row['identity']}/{row['files']} | {row['units']} | "

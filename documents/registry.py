@@ -1,8 +1,10 @@
 """Which format module reads a file: discovered, not registered.
 
 Every module in ``documents/formats/`` that exports ``EXTENSIONS`` and ``read`` is a format
-(found with :mod:`pkgutil`), so a new format is one new file. The format is the one the user
-names (``--input-format``, a module's name) or the one the extension implies. Files this
+(found with :mod:`pkgutil`), so a new format is one new file. Its name is the module's
+``NAME`` where it has one (``markdown`` for ``markdown_doc.py``), else the module's name. The
+format is the one the user names (``--input-format``: a format name or an extension) or the
+one the extension implies. Files this
 toolkit cannot read yet, and zipped CAT packages whose XLIFF files it can read once
 unpacked, get a one-line error that says what to do instead of a parse failure.
 """
@@ -33,7 +35,7 @@ def available() -> dict[str, ModuleType]:
             continue
         module = importlib.import_module(f"{formats.__name__}.{info.name}")
         if hasattr(module, "EXTENSIONS") and hasattr(module, "read"):
-            found[info.name] = module
+            found[getattr(module, "NAME", info.name)] = module
     return found
 
 

@@ -48,6 +48,7 @@ from documents.formats._spans import (
 from documents.model import Code, CodeKind, Content, DocumentOptions, Unit, UnitState
 
 EXTENSIONS = (".html", ".htm", ".xhtml")
+NAME = "html"  # what --input-format and the report call this format
 
 INLINE = frozenset("""a abbr acronym b bdi bdo big br cite data del dfn em font i img input
 ins label mark nobr q rp rt ruby s small span strike strong sub sup time tt u var wbr""".split())
@@ -264,7 +265,7 @@ class HtmlPage:
     bom: bool
     units: list[Unit] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
-    format: str = "html_page"
+    format: str = NAME
     lang_spans: list[tuple[int, int]] = field(default_factory=list)
     charset_spans: list[tuple[int, int]] = field(default_factory=list)
 

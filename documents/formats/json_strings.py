@@ -35,6 +35,7 @@ from ..model import DocumentOptions, Unit
 from ..textdata import TextData, line_of, read_text_data
 
 EXTENSIONS = (".json",)
+NAME = "json"  # what --input-format and the report call this format
 
 WS = re.compile(r"[ \t\n\r]*")
 STRING = re.compile(r'"(?:[^"\\\x00-\x1f]|\\(?:["\\/bfnrt]|u[0-9a-fA-F]{4}))*"')
@@ -159,7 +160,7 @@ class JsonDocument:
     root: Str | None             # a ``"ko"`` root key, renamed when something is translated
     ascii_only: bool             # the file writes non-ASCII as \uXXXX
     slash: bool                  # the file writes / as \/
-    format: str = "json_strings"
+    format: str = NAME
     warnings: list[str] = field(default_factory=list)
 
     def dump(self, value: str) -> str:

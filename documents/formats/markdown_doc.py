@@ -61,6 +61,7 @@ from documents.formats._spans import (
 from documents.model import Code, CodeKind, Content, DocumentOptions, Unit
 
 EXTENSIONS = (".md", ".markdown")
+NAME = "markdown"  # what --input-format and the report call this format
 FRONT_MATTER_KEYS = ("title", "description")
 LANG_KEYS = ("lang", "language", "locale")    # ko… becomes en, as HTML's lang does
 MASK = "\ue000"          # stands in for a shortcode while markdown-it parses (same length)
@@ -109,7 +110,7 @@ class MarkdownDoc:
     bom: bool
     units: list[Unit] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
-    format: str = "markdown_doc"
+    format: str = NAME
     lang_spans: list[tuple[int, int, Callable[[str], str]]] = field(default_factory=list)
 
     def render(self) -> bytes:

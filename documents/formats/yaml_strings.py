@@ -40,6 +40,7 @@ from ..model import DocumentOptions, Unit
 from ..textdata import TextData, read_text_data
 
 EXTENSIONS = (".yaml", ".yml")
+NAME = "yaml"  # what --input-format and the report call this format
 
 STR_TAG = "tag:yaml.org,2002:str"
 PROPERTIES = re.compile(r"(?:[&!][^\s]*\s+)+")
@@ -109,7 +110,7 @@ class YamlDocument:
     data: TextData
     units: list[Unit]
     root: tuple[int, int, str] | None      # span and text of a ``ko`` root key
-    format: str = "yaml_strings"
+    format: str = NAME
     warnings: list[str] = field(default_factory=list)
 
     def render(self) -> bytes:
