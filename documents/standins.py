@@ -80,7 +80,9 @@ def _pattern(standin: str) -> re.Pattern[str]:
     # a romanised particle glued on (XAnim, 1234im) belongs to the stand-in
     if standin.isdigit():
         return re.compile(rf"(?<![\d.,]){standin}(?![\d])[a-z]*")
-    return re.compile(rf"(?<![A-Za-z0-9]){standin}[a-z0-9]*(?![A-Za-z0-9])")
+    # glued after a letter or digit too ("a?b=1XC"): an upper-case run around it is a word
+    # of its own ("EXAM"), anything else is the stand-in, which the source never holds
+    return re.compile(rf"(?<![A-Z]){standin}[a-z]*(?![A-Z])")
 
 
 @dataclass(frozen=True)

@@ -152,8 +152,9 @@ def _give_standins(plan: _Plan) -> None:
     image). Not: ICU syntax, codes paired as HTML tags, a code sharing its offset with another
     code (``<b>{name}</b>``: the pair's placement decides), codes between sentences."""
     text = plan.text
-    at_count = Counter(c.at for c in plan.codes)
+    at_count = Counter(c.at for c in plan.codes if c.code.id not in plan.hard)
     claimed: set[int] = set()
+    hard = [c for c in plan.codes if c.code.id in plan.hard]
     for i, s in enumerate(plan.sentences):
         mine: list[_Placed] = []
         for c in plan.codes:
@@ -165,6 +166,10 @@ def _give_standins(plan: _Plan) -> None:
                 if not s.start <= c.at <= s.end or (
                         c.at == s.end and i + 1 < len(plan.sentences)
                         and plan.sentences[i + 1].start == c.at):
+                    continue
+                if any(h.at == c.at and (h.order < c.order if c.at == s.end
+                                         else h.order > c.order if c.at == s.start else False)
+                       for h in hard):          # an ICU cut between it and the sentence
                     continue
             elif not s.start < c.at < s.end or (_hangul(text[c.at - 1])
                                                 and _hangul(text[c.at])):
@@ -190,8 +195,13 @@ def _take_back(plan: _Plan, i: int, result: AlignedSegment, tally: Counter[str])
     if not s.standins:
         return
     names = [w for _, w, _ in s.standins]
-    found = standins.find(result.translation, names)
     in_source = tuple((at, at + len(w)) for _, w, at in s.standins)
+    if result.translation == s.sent:     # copied: everything stays where it was
+        found = standins.Found(plan.text[s.start:s.end],
+                               {w: c.at - s.start for c, w, _ in s.standins}, in_source,
+                               frozenset())
+    else:
+        found = standins.find(result.translation, names)
     strategy = {r.source: r.strategy for r in result.terms if r.source in names
                 and r.status is TermStatus.APPLIED}
     for c, w, _ in s.standins:
@@ -522,12 +532,15 @@ def _space_placeholders(plan: _Plan, content: Content) -> Content:
     where = {c.code.id: c.at for c in plan.codes}
     spaced = {c.code.id for c in plan.codes if c.space_before}
     text = plan.text
-    parts = list(content)
+    parts: list[str | Code] = []
+    for part in content:                 # the spaces stand-ins took along, back
+        if isinstance(part, Code) and part.id in spaced and parts:
+            if isinstance(parts[-1], Code):
+                parts.append(" ")
+            elif not parts[-1][-1:].isspace():
+                parts[-1] += " "
+        parts.append(part)
     for k, part in enumerate(parts):
-        if isinstance(part, Code) and part.id in spaced and k > 0:
-            prev = parts[k - 1]
-            if isinstance(prev, str) and prev and not prev[-1].isspace():
-                parts[k - 1] = prev + " "
         if not (isinstance(part, Code) and part.id in plan.own and part.data != "#"
                 and part.id not in plan.hard):
             continue
