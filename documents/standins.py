@@ -76,13 +76,16 @@ def insert(text: str, points: list[tuple[int, str]]) -> tuple[str, list[int]]:
     return "".join(out), where
 
 
-def _pattern(standin: str) -> re.Pattern[str]:
+def _patterns(standin: str) -> tuple[re.Pattern[str], ...]:
+    """How the stand-in may come back, strictest first (the first that finds it counts)."""
     # a romanised particle glued on (XAnim, 1234im) belongs to the stand-in
     if standin.isdigit():
-        return re.compile(rf"(?<![\d.,]){standin}(?![\d])[a-z]*")
+        return (re.compile(rf"(?<![\d.,]){standin}(?![\d])[a-z]*"),)
     # glued after a letter or digit too ("a?b=1XC"): an upper-case run around it is a word
-    # of its own ("EXAM"), anything else is the stand-in, which the source never holds
-    return re.compile(rf"(?<![A-Z]){standin}[a-z]*(?![A-Z])")
+    # of its own ("EXAM"), anything else is the stand-in, which the source never holds;
+    # failing that, a capitalised ending the model put on it ("XAS", "XAs-based")
+    return (re.compile(rf"(?<![A-Z]){standin}[a-z]*(?![A-Z])"),
+            re.compile(rf"(?<![A-Za-z]){standin}[A-Za-z]*"))
 
 
 @dataclass(frozen=True)
@@ -101,7 +104,8 @@ def find(english: str, standins: Iterable[str]) -> Found:
     spans: list[tuple[int, int, str, bool]] = []
     for standin in standins:
         first = True
-        for m in _pattern(standin).finditer(english):
+        pattern = next((p for p in _patterns(standin) if p.search(english)), None)
+        for m in pattern.finditer(english) if pattern else ():
             lo, hi = m.span()
             if lo > 0 and english[lo - 1] == " " and (hi == len(english)
                                                       or english[hi] in " .,!?;:)"):

@@ -71,6 +71,11 @@ def test_find_ignores_lookalikes():
     assert found.text == "MAXA 12345 XAVIER" and found.at == {"XA": len("MAXA 12345 XAVIER")}
 
 
+def test_find_takes_a_capitalised_ending_when_nothing_else():
+    found = standins.find("the solution of Intelligence's XAS.", ["XA"])
+    assert found.text == "the solution of Intelligence's." and "XA" in found.at
+
+
 # --------------------------------------------------------------------------- copy engine
 
 APP = ("{name}님, 환영합니다.\n%d개의 파일을 삭제했습니다.\n{{count}}건의 알림이 있습니다.\n"
