@@ -290,3 +290,43 @@ def test_bundled_model_sees_the_subject(bundled):
     assert result.standins["lost"] == 0
     terms = [t.source for s in result.segments for t in s.terms]
     assert terms == ["공감지능"]
+
+
+class Reporting:
+    """What the pipeline returns for a sentence with stand-ins: records and findings about
+    them included (enforcement checks them like terms), offsets in the text with them."""
+
+    engine = None
+
+    def translate_segments(self, segments: Iterable[Segment]) -> Iterator[AlignedSegment]:
+        from bitext.qa.issue import QAIssue
+        from bitext.records import TermRecord, TermStatus
+
+        for s in segments:
+            assert s.source == "공감지능으로 1234개의 파일을 XA에 저장했다."
+            english = "Affectionate Intelligence saved 1234 files in XA ."
+            terms = [TermRecord("공감지능", "공감지능", 0, 4, "Affectionate Intelligence",
+                                TermStatus.APPLIED, "hint", None, 0, 25),
+                     TermRecord("1234", "1234", 7, 11, "1234", TermStatus.APPLIED, "prefix",
+                                None, 32, 36),
+                     TermRecord("XA", "XA", 20, 22, "XA", TermStatus.APPLIED, "model",
+                                None, 46, 48)]
+            qa = [QAIssue("number", "error", "target", 32, 36, "number 1234 is not in the source"),
+                  QAIssue("latin-missing", "warning", "source", 20, 22, "XA is missing"),
+                  QAIssue("punctuation", "warning", "target", 49, 50, "a lone '.'")]
+            yield AlignedSegment(s.index, s.source, english, terms, s.doc, s.paragraph, s.line,
+                                 s.notes, qa)
+
+
+def test_records_and_findings_about_stand_ins_are_dropped_and_offsets_moved():
+    unit = Unit("1", ("공감지능으로 %d개의 파일을 {path}에 저장했다.",))
+    result = translate_document(Reporting(), MemoryDocument("m", [unit]))
+    (seg,) = result.segments
+    assert seg.source == "공감지능으로 개의 파일을 에 저장했다."
+    assert seg.translation == "Affectionate Intelligence saved files in ."
+    assert [(t.source, t.target_start, t.target_end) for t in seg.terms] == [
+        ("공감지능", 0, 25)]                                # the report counts glossary terms only
+    assert [(q.code, q.start, q.end) for q in seg.qa] == [
+        ("punctuation", seg.translation.index("."), seg.translation.index(".") + 1)]
+    assert result.standins == {"kept": 1, "forced": 1, "lost": 0}
+    assert flat(unit.target) == "Affectionate Intelligence saved %d files in {path} ."
