@@ -241,7 +241,6 @@ def _take_back(plan: _Plan, i: int, result: AlignedSegment, tally: Counter[str])
     def src(x: int) -> int:
         return standins.map_offset(x, in_source)
 
-
     def tgt(x: int | None) -> int | None:
         return None if x is None else standins.map_offset(x, found.removed)
 
