@@ -21,6 +21,7 @@ class Segment:
     line: int             # 1-based line of the input
     doc: str = ""
     notes: tuple[str, ...] = ()
+    column: int = 1       # 1-based column (code points) of the sentence's start in its line
 
 
 def split_sentences(line: str) -> list[str]:
@@ -51,6 +52,7 @@ def segment_text(text: str, doc: str = "", max_chars: int = MAX_CHARS) -> list[S
             continue
         if not in_paragraph:
             paragraph, in_paragraph = paragraph + 1, True
+        at = 0       # where in the line the search for the next sentence starts
         for sentence in split_sentences(line):
             parts = cut_long(sentence, max_chars)
             notes: tuple[str, ...] = ()
@@ -58,5 +60,8 @@ def segment_text(text: str, doc: str = "", max_chars: int = MAX_CHARS) -> list[S
                 notes = (f"sentence of {len(sentence)} characters split into {len(parts)} "
                          f"parts of at most {max_chars}",)
             for part in parts:
-                segments.append(Segment(len(segments) + 1, part, paragraph, line_no, doc, notes))
+                found = line.find(part, at)
+                at = found + len(part) if found >= 0 else at
+                segments.append(Segment(len(segments) + 1, part, paragraph, line_no, doc, notes,
+                                        found + 1 if found >= 0 else 1))
     return segments

@@ -7,7 +7,8 @@ from __future__ import annotations
 
 from dataclasses import asdict, dataclass
 
-CODES = ("omission", "number", "untranslated", "latin-missing", "repetition", "punctuation")
+CODES = ("omission", "number", "untranslated", "latin-missing", "repetition", "punctuation",
+         "term-artefact", "low-confidence")
 SEVERITIES = ("error", "warning")
 SIDES = ("source", "target")
 
