@@ -10,12 +10,13 @@ from typing import Any
 
 import yaml
 
+from bitext.qa.issue import CODES as QA_CODES
 from glossary.model import Context, Example, Glossary, GlossaryError, Location, Term, match_key, nfc
 
 TERM_KEYS = ("source", "target", "variants", "forbidden", "compounds", "note", "context",
              "examples")
 CONTEXT_KEYS = ("when", "unless")
-EXAMPLE_KEYS = ("source", "translation", "contains")
+EXAMPLE_KEYS = ("source", "translation", "contains", "accept")
 TOP_KEYS = ("terms", "name", "description")
 LINE = "__line__"
 KEY_LINES = "__key_lines__"
@@ -76,6 +77,17 @@ def read_yaml(path: Path) -> Any:
                             mark.line + 1 if mark else None) from None
 
 
+def _accepted(value: Any, path: str, line: int) -> tuple[str, ...]:
+    """An example's ``accept:`` list: QA codes a reviewer found to be false positives on
+    its output (``glossary test`` then does not fail on them); unknown codes are refused."""
+    codes = _strings(value, "accept", path, line)
+    unknown = [c for c in codes if c not in QA_CODES]
+    if unknown:
+        raise GlossaryError(f"accept: unknown QA code(s) {', '.join(unknown)}; choose from "
+                            f"{', '.join(QA_CODES)}", path, line)
+    return codes
+
+
 def _strings(value: Any, what: str, path: str, line: int) -> tuple[str, ...]:
     if value is None:
         return ()
@@ -123,6 +135,7 @@ def parse_term(entry: Any, path: str, line: int) -> Term:
             source=nfc(item["source"].strip()),
             translation=item.get("translation"),
             contains=_strings(item.get("contains"), "contains", path, item_line),
+            accept=_accepted(item.get("accept"), path, item_line),
         ))
     note = entry.get("note")
     compounds = entry.get("compounds", True)

@@ -50,7 +50,8 @@ def confidence_cell(value: float | None) -> str:
 
 
 def write(segments: list[AlignedSegment], stream: TextIO, meta: Meta) -> None:
-    out = csv.writer(stream, dialect="excel-tab", lineterminator="\n")
+    # CRLF, as RFC 4180 has it: with "\n" the csv module would leave a lone "\r" unquoted
+    out = csv.writer(stream, dialect="excel-tab", lineterminator="\r\n")
     out.writerow(HEADER)
     for seg in segments:
         out.writerow((seg.index, seg.paragraph, "" if seg.line is None else seg.line,

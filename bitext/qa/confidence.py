@@ -52,8 +52,13 @@ FEATURES = (
     "draft_moved",    # 1 - similarity of the final text to the unconstrained first pass
     "forced",         # terms forced by a prefix (the least fluent way to meet a term)
 )
+# What the shipped fits use: chosen by 5-fold cross-validation on the news dev fit set (mean
+# AUROC within length terciles 0.747 against 0.725 for all of FEATURES, L2 200 against 1); the
+# others are computed and cached for the next fit but did not help on dev.
+FITTED = ("src_len", "lp_mean", "uncovered", "unsupported", "unknown_en", "len_short",
+          "len_long", "qa_errors", "qa_warnings", "forced")
 # what a model-independent fit may use: no scores, no attention
-GENERIC = tuple(f for f in FEATURES if not f.startswith(("lp_", "attn_")))
+GENERIC = tuple(f for f in FITTED if not f.startswith(("lp_", "attn_")))
 
 
 @dataclass
@@ -188,7 +193,7 @@ def fit_logistic(rows: Sequence[Mapping[str, float]], labels: Sequence[int],
     scale[scale < 1e-9] = 1.0
     z = (x - mean) / scale
     w, b = np.zeros(len(names)), float(np.log((y.mean() + 1e-3) / (1 - y.mean() + 1e-3)))
-    rate = 0.5
+    rate = 0.5 / (1 + l2 / len(y))      # a step the penalty cannot overshoot
     for _ in range(steps):
         p = 1 / (1 + np.exp(-(z @ w + b)))
         grad_w = z.T @ (p - y) / len(y) + l2 * w / len(y)
