@@ -247,7 +247,8 @@ def test_write_segments_rejects_unknown_meta_before_touching_file(tmp_path):
 
 def test_write_segments_stdout(capsysbinary):
     write_segments(sample_segments()[:1], "-", None)
-    assert capsysbinary.readouterr().out.decode("utf-8").startswith("index\tparagraph\tline\tsource")
+    out = capsysbinary.readouterr().out.decode("utf-8")
+    assert out.startswith("index\tparagraph\tline\tsource")
 
 
 # --------------------------------------------------------------------------- property

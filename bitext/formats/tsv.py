@@ -73,6 +73,7 @@ def _read_quoted(text: str, name: str) -> list[BilingualPair]:
     reader = csv.reader(io.StringIO(text, newline=""), dialect="excel-tab", strict=True)
     pairs = []
     start = 1
+    limit = csv.field_size_limit(max(len(text), 131072))   # a cell may be the whole file
     try:
         next(reader)
         start = reader.line_num + 1
@@ -85,6 +86,8 @@ def _read_quoted(text: str, name: str) -> list[BilingualPair]:
             start = reader.line_num + 1
     except csv.Error as e:
         raise InputError(f"bad quoting: {e}", name, start) from None
+    finally:
+        csv.field_size_limit(limit)
     return pairs
 
 

@@ -69,10 +69,15 @@ class Lexicon:
             return 1.0, 0.0, 0
         stems = set(target_stems(translation))
         known = [t for t in source_tokens if t in self.table]
-        covered = sum(1 for t in known
-                      if any(e in stems for e, p in self.table[t].items() if p >= LIKELY))
+        covered = sum(1 for t in known if any(e in stems for e in self.renderings(t)))
         unseen = 1 - len(known) / len(source_tokens)
         return (covered / len(known) if known else 1.0), unseen, len(known)
+
+    def renderings(self, token: str) -> list[str]:
+        """The likely English stems of a Korean word, function words left out (a "the" that
+        IBM-1 gives 집 would make every English sentence cover it)."""
+        return [e for e, p in self.table.get(token, {}).items()
+                if p >= LIKELY and e not in STOPWORDS]
 
     def support(self, source_tokens: Sequence[str], translation: str) -> tuple[float, float]:
         """(share of English content words that no source word explains, share of English

@@ -14,7 +14,7 @@ from collections import Counter
 from collections.abc import Sequence
 
 from .issue import QAIssue
-from .lexicon import LIKELY, Lexicon, target_stems
+from .lexicon import Lexicon, target_stems
 
 CODE = "term-artefact"
 # what may follow a term inside its word without being glued: plural, possessive, -ed
@@ -89,7 +89,7 @@ def lost(source: str, translation: str, draft: str | None, source_tokens: Sequen
     for token in dict.fromkeys(source_tokens):
         if any(token in s for s in term_surfaces):
             continue
-        likely = [e for e, p in lexicon.table.get(token, {}).items() if p >= LIKELY]
+        likely = lexicon.renderings(token)
         in_draft = [e for e in likely if e in had]
         if in_draft and not any(e in has for e in likely):
             at = source.find(token)
