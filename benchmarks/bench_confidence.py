@@ -15,7 +15,7 @@ held-out rows h01-h80 (held out). Decoding is the heavy part and is done once: t
 /tmp/koen-confidence) and everything after reads the cache.
 
     python benchmarks/bench_confidence.py --model resources/models/ko-en-small \\
-        --data ../shared/data [--fit]      # --fit writes confidence.json beside the model
+        [--data ../shared/data] [--fit]      # --fit writes confidence.json beside the model
 """
 from __future__ import annotations
 
@@ -197,8 +197,9 @@ def evaluate(name: str, tuned: str, rows: list[dict], model: ConfidenceModel,
 
 def main(argv: list[str] | None = None) -> int:
     p = common.parser(__doc__.splitlines()[0])
-    p.add_argument("--data", type=Path, default=common.ROOT.parent / "shared" / "data",
-                   help="folder with korean-english-park.{dev,test}.{ko,en}")
+    p.add_argument("--data", type=Path, default=common.DATA,
+                   help="folder with korean-english-park.{dev,test}.{ko,en} (default "
+                        "../shared/data, or $KOEN_DATA)")
     p.add_argument("--dev", type=int, default=300, help="news dev lines to fit on")
     p.add_argument("--test", type=int, default=600, help="news test lines to report on")
     p.add_argument("--cache", type=Path, default=Path("/tmp/koen-confidence"))
