@@ -11,13 +11,13 @@ from collections.abc import Iterable, Mapping
 from typing import Any
 
 from bitext.errors import InputError
-from bitext.qa.issue import CODES
+from bitext.qa.issue import ALL_CODES
 from bitext.records import TermStatus
 
 TERM_CODES = (TermStatus.MISSED.value, TermStatus.FORBIDDEN.value)
-FAIL_ON_CODES = (*CODES, *TERM_CODES)
+FAIL_ON_CODES = (*ALL_CODES, *TERM_CODES)
 HELP = ("exit 1 when any segment has a finding with one of these codes (comma-separated): "
-        f"QA codes {', '.join(CODES)} (at any severity, warnings too) and term statuses "
+        f"QA codes {', '.join(ALL_CODES)} (at any severity, warnings too) and term statuses "
         f"{', '.join(TERM_CODES)}")
 
 

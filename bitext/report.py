@@ -10,7 +10,7 @@ import json
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
-from bitext.qa.issue import CODES, SEVERITIES, QAIssue
+from bitext.qa.issue import ALL_CODES, CODES, ENGINE_CODES, LAYOUT_CODES, SEVERITIES, QAIssue
 from bitext.records import AlignedSegment, TermRecord, TermStatus
 
 PROBLEMS = (TermStatus.MISSED, TermStatus.FORBIDDEN)
@@ -57,7 +57,11 @@ class TermReport:
                  "source": seg.source, "translation": seg.translation}
                 for seg, rec in self.problems
             ],
-            "qa": ({code: {sev: self.qa[code, sev] for sev in SEVERITIES} for code in CODES}
+            # the layout codes (documents' inline codes) only where a document run had them
+            "qa": ({code: {sev: self.qa[code, sev] for sev in SEVERITIES}
+                    for code in (*CODES, *ENGINE_CODES,
+                                 *(c for c in LAYOUT_CODES
+                                   if any(self.qa[c, s] for s in SEVERITIES)))}
                    if self.qa_checked else None),
             "qa_problems": [
                 {"index": seg.index, "doc": seg.doc, "line": seg.line,
@@ -137,7 +141,8 @@ def qa_line(report: TermReport) -> str:
     """``qa: 3 errors (2 omission, 1 number), 5 warnings (5 punctuation)``: codes by count."""
     parts = []
     for sev in SEVERITIES:
-        per_code = [(code, report.qa[code, sev]) for code in CODES if report.qa[code, sev]]
+        per_code = [(code, report.qa[code, sev]) for code in ALL_CODES
+                    if report.qa[code, sev]]
         per_code.sort(key=lambda cn: -cn[1])            # stable: ties keep CODES order
         detail = f" ({', '.join(f'{n} {code}' for code, n in per_code)})" if per_code else ""
         total = report.qa_count(sev)
@@ -145,10 +150,8 @@ def qa_line(report: TermReport) -> str:
     return "qa: " + ", ".join(parts)
 
 
-def render_text(report: TermReport, max_problems: int = 20) -> str:
-    """A few lines for stderr: term totals, per-strategy counts, QA counts, then each term
-    problem and each QA error with its place (warnings are counted, not listed: they are many
-    and often fine)."""
+def render_totals(report: TermReport) -> list[str]:
+    """The count lines of the report (terms, steps, QA), without the problems."""
     s = report.status
     lines = [
         f"terms: {report.found} found in {report.segments} segments — "
@@ -162,6 +165,14 @@ def render_text(report: TermReport, max_problems: int = 20) -> str:
         lines.append(qa_line(report))
     if report.confidences:
         lines.append(confidence_line(report))
+    return lines
+
+
+def render_text(report: TermReport, max_problems: int = 20) -> str:
+    """A few lines for stderr: term totals, per-strategy counts, QA counts, then each term
+    problem and each QA error with its place (``file:line:column``; warnings are counted, not
+    listed: they are many and often fine), then every low-confidence segment."""
+    lines = render_totals(report)
     for seg, rec in report.problems[:max_problems]:
         extra = f" (found {rec.found!r})" if rec.found else ""
         lines.append(f"{_where(seg, rec.start)}: {rec.status.value}: {rec.surface} → "

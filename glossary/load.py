@@ -10,7 +10,7 @@ from typing import Any
 
 import yaml
 
-from bitext.qa.issue import CODES as QA_CODES
+from bitext.qa.issue import ALL_CODES as QA_CODES
 from glossary.model import Context, Example, Glossary, GlossaryError, Location, Term, match_key, nfc
 
 TERM_KEYS = ("source", "target", "variants", "forbidden", "compounds", "note", "context",
