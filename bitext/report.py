@@ -59,9 +59,8 @@ class TermReport:
             ],
             # the layout codes (documents' inline codes) only where a document run had them
             "qa": ({code: {sev: self.qa[code, sev] for sev in SEVERITIES}
-                    for code in (*CODES, *ENGINE_CODES,
-                                 *(c for c in LAYOUT_CODES
-                                   if any(self.qa[c, s] for s in SEVERITIES)))}
+                    for code in (*CODES, *(c for c in (*ENGINE_CODES, *LAYOUT_CODES)
+                                           if self._reports(c)))}
                    if self.qa_checked else None),
             "qa_problems": [
                 {"index": seg.index, "doc": seg.doc, "line": seg.line,
@@ -74,6 +73,12 @@ class TermReport:
             ],
             "confidence": self._confidence(),
         }
+
+    def _reports(self, code: str) -> bool:
+        """Whether the ``qa`` counts list a code beyond :data:`CODES`: the engine's codes for
+        machine output (segments with a confidence) or where found, layout codes where found."""
+        found = any(self.qa[code, s] for s in SEVERITIES)
+        return found or (code in ENGINE_CODES and bool(self.confidences))
 
     def _confidence(self) -> dict | None:
         """Mean and least confidence, and every segment flagged ``low-confidence`` (warnings
