@@ -341,3 +341,36 @@ def test_loop_controls_are_options_with_flags():
     assert DecodeOptions().no_repeat_ngram_size == 3
     with pytest.raises(ValueError):
         DecodeOptions(repetition_penalty=0)
+
+
+# --------------------------------------------------------------------------- the bundled model
+
+@pytest.fixture(scope="module")
+def sample_run(shared_model, tmp_path_factory):
+    """One run of ``translate`` on the sample with the bundled model (slow: done once)."""
+    from koen.cli import main
+
+    out = tmp_path_factory.mktemp("sample") / "out.jsonl"
+    sample = ROOT / "resources" / "samples" / "lg-ai-strategy.ko.txt"
+    argv = [str(sample), "-g", str(ROOT / "resources" / "glossary"), "-o", str(out),
+            "--model", str(shared_model), "--json", "--fail-on", "low-confidence"]
+    import contextlib
+    err = io.StringIO()
+    with contextlib.redirect_stderr(err):
+        code = main(argv)
+    return code, [json.loads(x) for x in out.read_text(encoding="utf-8").splitlines()], \
+        err.getvalue()
+
+
+def test_every_sentence_of_the_sample_has_a_confidence_and_places(sample_run):
+    code, rows, err = sample_run
+    assert rows and all(isinstance(r["confidence"], float) and 0 <= r["confidence"] <= 1
+                        for r in rows)
+    assert all(r["line"] and r["column"] for r in rows)
+    report = json.loads(err[err.index("{"):err.rindex("}") + 1])
+    low = report["confidence"]["low"]
+    # the bundled model's fit flags about a quarter of news dev: the sample has some too,
+    # and --fail-on low-confidence then fails the run
+    assert low and code == 1 and "--fail-on: " in err
+    assert {r["index"] for r in low} <= {r["index"] for r in rows}
+    assert all(r["confidence"] < 0.8 for r in low)
