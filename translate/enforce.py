@@ -25,6 +25,7 @@ from difflib import SequenceMatcher
 from bitext.qa import QAIssue, check_pair
 from bitext.qa import terms as term_checks
 from bitext.qa.confidence import Evidence
+from bitext.qa.length import default_length_model, target_units
 from bitext.qa.lexicon import STOPWORDS, default_lexicon
 from bitext.records import TermRecord, TermStatus
 from glossary.check import check_segment, find_rendering
@@ -194,8 +195,10 @@ def first_pass(engine: Engine, jobs: list[Job], options: DecodeOptions) -> None:
     """
     n = max(1, options.num_hypotheses) if "rerank" in options.strategies else 1
     reranked: dict[int, bool] = {}
+    bare = _unhinted(engine, [job for job in jobs if job.hints], options)
     for job, result in zip(jobs, _decode(engine, jobs, options, hypotheses=n)):
-        job.draft = engine.detokenize(result.hypotheses[0])
+        job.draft = bare[id(job)].text if id(job) in bare else engine.detokenize(
+            result.hypotheses[0])
         best, chosen = _best(engine, job, result)
         _keep(job, chosen)
         reranked[id(job)] = best > 0
@@ -217,11 +220,44 @@ def first_pass(engine: Engine, jobs: list[Job], options: DecodeOptions) -> None:
             _keep(job, chosen)
             reranked[id(job)] = best > 0
     for job in jobs:
+        fallback = bare.get(id(job))
+        if fallback is not None and job.hints and _shorter(job.text, fallback.text):
+            # the hints cost half the sentence: start again from the model's own full
+            # sentence and let the prefix step force the terms into it
+            job.hints, job.hint_targets = [], []
+            _keep(job, fallback)
+            reranked[id(job)] = False
         unmet, draft_unmet = job.unmet(), job.unmet(job.draft)
         for i in job.active:
             if i not in unmet:
                 job.strategy[i] = ("rerank" if reranked[id(job)] and i in draft_unmet
                                    else "hint" if job.hints else "model")
+
+
+def _unhinted(engine: Engine, jobs: list[Job], options: DecodeOptions) -> dict[int, Candidate]:
+    """The model's own translation of each hinted job, without its hints: the draft that
+    omission is judged against (a hint can make the model stop early: "It is a customer
+    touchpoint." for a sentence it otherwise renders whole) and a fallback to repair."""
+    saved = [(job.hints, job.hint_targets) for job in jobs]
+    for job in jobs:
+        job.hints, job.hint_targets = [], []
+    found = {}
+    try:
+        for job, result in zip(jobs, _decode(engine, jobs, options, hypotheses=1)):
+            pieces = result.hypotheses[0]
+            found[id(job)] = Candidate(pieces, result.attention[0] if result.attention else None,
+                                       engine.detokenize(pieces), 0, 0)
+    finally:
+        for job, (hints, targets) in zip(jobs, saved):
+            job.hints, job.hint_targets = hints, targets
+    return found
+
+
+def _shorter(text: str, draft: str) -> bool:
+    """Shorter than the omission check allows against an unconstrained draft."""
+    had = target_units(draft)
+    return had >= default_length_model().min_expected and \
+        target_units(text) < default_length_model().draft_ratio * had
 
 
 def _copied_terms(job: Job, text: str) -> set[str]:
