@@ -70,13 +70,15 @@ def attention_mass(job: Job) -> list[float] | None:
     return mass
 
 
-def evidence(engine: Engine, jobs: Sequence[Job], max_batch_size: int = 32) -> list[Evidence]:
+def evidence(engine: Engine, jobs: Sequence[Job]) -> list[Evidence]:
     """One :class:`Evidence` per finished job (``job.text``, ``job.qa`` already final)."""
     todo = [i for i, job in enumerate(jobs) if job.hypothesis]
     logs: dict[int, list[float]] = {}
     if todo:
+        # one sentence per batch: padding beside other sentences moves the scores in the last
+        # digits, and a confidence must not depend on which sentences were translated with it
         scored = engine.log_probs([engine.source_tokens(jobs[i].pieces) for i in todo],
-                                  [jobs[i].hypothesis for i in todo], max_batch_size)
+                                  [jobs[i].hypothesis for i in todo], 1)
         logs = dict(zip(todo, scored))
     return [Evidence(job.source, job.text, content_tokens(job.source), logs.get(i),
                      attention_mass(job), job.draft if job.draft != job.text else None,
@@ -84,10 +86,10 @@ def evidence(engine: Engine, jobs: Sequence[Job], max_batch_size: int = 32) -> l
             for i, job in enumerate(jobs)]
 
 
-def assess(engine: Engine, jobs: Sequence[Job], max_batch_size: int = 32) -> None:
+def assess(engine: Engine, jobs: Sequence[Job]) -> None:
     """Give every job its ``confidence`` and, when low, a ``low-confidence`` finding."""
     model = confidence_model(str(engine.files.ct2_dir))
-    for job, ev in zip(jobs, evidence(engine, jobs, max_batch_size)):
+    for job, ev in zip(jobs, evidence(engine, jobs)):
         job.evidence = ev
         if not job.source.strip():
             continue

@@ -556,5 +556,5 @@ def enforce(engine: Engine, sources: list[str], matches: list[list[TermMatch]],
         prefix_repair(engine, jobs, options)
     for job in jobs:
         finish(engine, job)
-    assess(engine, jobs, options.max_batch_size)
+    assess(engine, jobs)
     return jobs
