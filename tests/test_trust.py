@@ -256,10 +256,13 @@ def test_fits_beside_models_and_the_generic_fallback(tmp_path):
     assert 0 < bundled.error_below < bundled.warn_below < 1
     (tmp_path / CONFIDENCE_FILE).write_text(json.dumps(bundled.to_dict()), encoding="utf-8")
     assert model_for(tmp_path) == bundled
-    (tmp_path / CONFIDENCE_FILE).write_text('{"names": ["nonsense"], "mean": [0], '
-                                            '"scale": [1], "weights": [1], "bias": 0}')
-    with pytest.raises(ValueError):
-        model_for(tmp_path)
+    for bad in ('{"names": ["nonsense"], "mean": [0], "scale": [1], "weights": [1], "bias": 0}',
+                "{not json", '{"names": []}', "[]", '{"names": ["src_len"], "mean": [],'
+                ' "scale": [], "weights": [], "bias": 0}'):
+        (tmp_path / CONFIDENCE_FILE).write_text(bad, encoding="utf-8")
+        with pytest.raises(InputError, match="not a confidence fit") as e:
+            model_for(tmp_path)
+        assert str(e.value).startswith(str(tmp_path / CONFIDENCE_FILE))
 
 
 def test_low_confidence_warning_then_error():

@@ -25,6 +25,8 @@ from functools import lru_cache
 from importlib import resources
 from pathlib import Path
 
+from bitext.errors import InputError
+
 from .issue import QAIssue
 from .length import LengthModel, default_length_model, target_units
 from .lexicon import Lexicon, default_lexicon
@@ -176,7 +178,13 @@ def model_for(model_dir: str | Path | None) -> ConfidenceModel:
     if model_dir is not None:
         path = Path(model_dir) / CONFIDENCE_FILE
         if path.is_file():
-            return ConfidenceModel.load(path)
+            try:
+                return ConfidenceModel.load(path)
+            except (OSError, UnicodeDecodeError, json.JSONDecodeError, KeyError, TypeError,
+                    ValueError) as e:
+                what = e.msg if isinstance(e, json.JSONDecodeError) else str(e)
+                raise InputError(f"not a confidence fit ({what or type(e).__name__}); "
+                                 "refit it or remove it", str(path)) from None
     return generic_model()
 
 
