@@ -34,7 +34,9 @@ from translate.options import DecodeOptions  # noqa: E402
 
 GLOSSARY_DIR = ROOT / "resources" / "glossary"
 TERMTEST = ROOT / "resources" / "termtest" / "ko-en-terms.tsv"
-NEWS = ROOT.parent / "shared" / "data" / "korean-english-park.test"   # .ko / .en
+# ../shared/data beside the checkout; KOEN_DATA names another place (a worktree's data)
+DATA = Path(os.environ.get("KOEN_DATA") or ROOT.parent / "shared" / "data")
+NEWS = DATA / "korean-english-park.test"   # .ko / .en
 TINY_NAME = "tiny-test"          # toolkit.json name written by tests/tinymodel.py
 TINY_WARNING = ("NOTE: tiny random-weight test model — quality and term-accuracy numbers "
                 "mean NOTHING for it; this run only shows the benchmark works end to end.")

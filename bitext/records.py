@@ -65,13 +65,16 @@ class AlignedSegment:
     line: int | None = None         # 1-based line of the source file it came from
     notes: tuple[str, ...] = ()     # warnings worth showing a person (split long line, ...)
     qa: list[QAIssue] = field(default_factory=list)   # segment QA findings (bitext.qa)
+    confidence: float | None = None  # 0..1, how far to trust it (bitext.qa.confidence)
+    column: int | None = None       # 1-based column of the sentence's start in its line
 
     def to_dict(self) -> dict[str, Any]:
         return {
             "index": self.index, "doc": self.doc, "paragraph": self.paragraph,
-            "line": self.line, "source": self.source, "translation": self.translation,
+            "line": self.line, "column": self.column, "source": self.source,
+            "translation": self.translation,
             "terms": [t.to_dict() for t in self.terms], "notes": list(self.notes),
-            "qa": [q.to_dict() for q in self.qa],
+            "qa": [q.to_dict() for q in self.qa], "confidence": self.confidence,
         }
 
     @classmethod
@@ -80,6 +83,15 @@ class AlignedSegment:
             index=d["index"], source=d["source"], translation=d.get("translation") or "",
             terms=[TermRecord.from_dict(t) for t in d.get("terms") or ()],
             doc=d.get("doc") or "", paragraph=d.get("paragraph") or 1, line=d.get("line"),
+            column=d["column"] if type(d.get("column")) is int else None,
             notes=tuple(d.get("notes") or ()),
             qa=[QAIssue.from_dict(q) for q in d.get("qa") or ()],
+            confidence=_confidence(d.get("confidence")),
         )
+
+
+def _confidence(value: Any) -> float | None:
+    """A stored confidence, or None when absent or not a number in [0, 1] (older files)."""
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        return None
+    return float(value) if 0.0 <= value <= 1.0 else None

@@ -374,7 +374,7 @@ def translate_document(translator: SegmentTranslator, document: Document, *,
             continue
         plans.append(plan)
     segments = [Segment(0, s.sent or plan.text[s.start:s.end], number, plan.unit.line or 0,
-                        doc_name, s.notes, _forced(s))
+                        doc_name, s.notes, column=plan.unit.column or 1, forced=_forced(s))
                 for number, plan in enumerate(plans, start=1) for s in plan.sentences]
     segments = [replace(s, index=i) for i, s in enumerate(segments, start=1)]
     results = iter(translator.translate_segments(segments)) if segments else iter(())

@@ -269,6 +269,8 @@ def term_to_data(term: Term) -> dict:
             item["translation"] = ex.translation
         if ex.contains:
             item["contains"] = list(ex.contains)
+        if ex.accept:
+            item["accept"] = list(ex.accept)
         examples.append(item)
     entry["examples"] = examples
     return entry

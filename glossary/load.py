@@ -13,13 +13,14 @@ from typing import Any
 import yaml
 
 from bitext.errors import InputError
+from bitext.qa.issue import ALL_CODES as QA_CODES
 from bitext.yamlsafe import BoundedLoader, load_yaml
 from glossary.model import Context, Example, Glossary, GlossaryError, Location, Term, match_key, nfc
 
 TERM_KEYS = ("source", "target", "variants", "forbidden", "compounds", "note", "context",
              "examples")
 CONTEXT_KEYS = ("when", "unless")
-EXAMPLE_KEYS = ("source", "translation", "contains")
+EXAMPLE_KEYS = ("source", "translation", "contains", "accept")
 TOP_KEYS = ("terms", "name", "description")
 LINE = "__line__"
 KEY_LINES = "__key_lines__"
@@ -80,6 +81,17 @@ def read_yaml(path: Path) -> Any:
         raise GlossaryError(e.message, e.path, e.line) from None
 
 
+def _accepted(value: Any, path: str, line: int) -> tuple[str, ...]:
+    """An example's ``accept:`` list: QA codes a reviewer found to be false positives on
+    its output (``glossary test`` then does not fail on them); unknown codes are refused."""
+    codes = _strings(value, "accept", path, line)
+    unknown = [c for c in codes if c not in QA_CODES]
+    if unknown:
+        raise GlossaryError(f"accept: unknown QA code(s) {', '.join(unknown)}; choose from "
+                            f"{', '.join(QA_CODES)}", path, line)
+    return codes
+
+
 def _strings(value: Any, what: str, path: str, line: int) -> tuple[str, ...]:
     if value is None:
         return ()
@@ -127,6 +139,7 @@ def parse_term(entry: Any, path: str, line: int) -> Term:
             source=nfc(item["source"].strip()),
             translation=item.get("translation"),
             contains=_strings(item.get("contains"), "contains", path, item_line),
+            accept=_accepted(item.get("accept"), path, item_line),
         ))
     note = entry.get("note")
     compounds = entry.get("compounds", True)

@@ -80,7 +80,7 @@ def test_report_has_a_qa_line_and_the_output_carries_qa(run, tmp_path):
     assert code == 0 and lines[0].startswith("terms: ")
     assert [x for x in lines if x.startswith("qa: ")] == [lines[2]]   # after "applied by"
     # the tiny model writes gibberish, never "10조": the dropped number is always found
-    assert "in.txt:1: qa number: 10조 (10,000,000,000,000) is not in the translation" in err
+    assert "in.txt:1:5: qa number: 10조 (10,000,000,000,000) is not in the translation" in err
     rows = [json.loads(x) for x in (tmp_path / "o.jsonl").read_text("utf-8").splitlines()]
     assert {"code": "number", "severity": "error", "side": "source", "start": 4, "end": 7,
             "message": "10조 (10,000,000,000,000) is not in the translation"} in rows[0]["qa"]

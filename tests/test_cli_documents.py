@@ -61,7 +61,7 @@ def test_json_report_names_documents(run, tmp_path):
 def test_text_input_without_txt_output_stays_bilingual(run, tmp_path):
     src = text_file(tmp_path)
     code, stdout, _ = run(str(src))
-    assert code == 0 and stdout.startswith("index\tsource\ttranslation")
+    assert code == 0 and stdout.startswith("index\tparagraph\tline\tsource\ttranslation")
 
 
 def test_several_files_into_a_folder(run, tmp_path):

@@ -5,6 +5,7 @@ Ray starts once for the module (about 5 s); each corpus run reuses it.
 """
 from __future__ import annotations
 
+import csv
 import json
 import os
 import signal
@@ -83,14 +84,20 @@ def planned(corpus: Path) -> list[tuple[str, int, str]]:
             for s in plan_shards(discover([corpus]), 25) for r in s.rows]
 
 
+def tsv_rows(path: Path) -> list[dict[str, str]]:
+    """The TSV output as a standard reader sees it (RFC 4180 quoting, dialect excel-tab)."""
+    with path.open(encoding="utf-8", newline="") as f:
+        return list(csv.DictReader(f, dialect="excel-tab"))
+
+
 def test_every_segment_exactly_once_in_order(corpus, reference):
     want = planned(corpus)
     assert len(want) > 250
     rows = [json.loads(line) for p in sorted((reference / "shards").glob("*.jsonl"))
             for line in p.read_text(encoding="utf-8").splitlines()]
     assert sorted((r["doc"], r["index"], r["source"]) for r in rows) == sorted(want)
-    tsv = (reference / "corpus.tsv").read_text(encoding="utf-8").splitlines()[1:]
-    assert [line.split("\t")[1] for line in tsv] == [s.replace("\\", "\\\\") for _, _, s in want]
+    tsv = tsv_rows(reference / "corpus.tsv")
+    assert [row["source"] for row in tsv] == [s for _, _, s in want]
     docs = [d for d, _, _ in want]
     assert docs == sorted(docs, key=["press/2023/d.txt", "press/a.txt", "press/b.tsv",
                                      "press/c.jsonl"].index)
@@ -220,9 +227,10 @@ def test_shared_model_small_corpus(shared_model, tmp_path):
                                                    workers=2, formats=("tsv",)),
                         progress=False, log=lambda m: None)
     assert result.segments == len(lines) and result.failures == 0
-    rows = (out / "corpus.tsv").read_text(encoding="utf-8").splitlines()[1:]
-    assert [r.split("\t")[1] for r in rows] == lines
-    assert all(r.split("\t")[2].strip() for r in rows)
+    rows = tsv_rows(out / "corpus.tsv")
+    assert [r["source"] for r in rows] == lines
+    assert all(r["translation"].strip() for r in rows)
+    assert all(0 <= float(r["confidence"]) <= 1 for r in rows)
     report = json.loads((out / "terms.json").read_text(encoding="utf-8"))
     assert report["status"]["applied"] > 0
 

@@ -1,6 +1,7 @@
 """Every writer's output parsed back: structure, languages, exact text round trip."""
 from __future__ import annotations
 
+import csv
 import dataclasses
 import io
 import json
@@ -70,16 +71,17 @@ def parse(text: str) -> ET.Element:
 
 # --------------------------------------------------------------------------- TSV / JSONL
 
-def test_tsv_one_line_per_row_and_compact_terms():
-    lines = render(FORMATS["tsv"].write, sample_segments()).split("\n")
-    assert lines[0] == "index\tsource\ttranslation\tterms\tqa"
-    assert len(lines) == 5 and lines[-1] == ""              # header + 3 rows + final newline
-    assert all(line.count("\t") == 4 for line in lines[:-1])
-    assert lines[1].split("\t")[3] == ("공감지능=Affectionate Intelligence:applied; "
-                                       "전장=vehicle components:forbidden-present"
-                                       "[battlefield parts]")
-    assert lines[2].split("\t")[3] == "전장=vehicle components:skipped-by-context"
-    assert tsv_escape("a\\tb\t\n\r") == "a\\\\tb\\t\\n\\r"
+def test_tsv_one_row_per_segment_and_compact_terms():
+    text = render(FORMATS["tsv"].write, sample_segments())
+    rows = list(csv.reader(io.StringIO(text, newline=""), dialect="excel-tab"))
+    assert rows[0] == ["index", "paragraph", "line", "source", "translation", "terms", "qa",
+                       "confidence"]
+    assert len(rows) == 4 and all(len(r) == 8 for r in rows)   # header + 3 rows
+    assert rows[1][5] == ("공감지능=Affectionate Intelligence:applied; "
+                          "전장=vehicle components:forbidden-present[battlefield parts]")
+    assert rows[2][5] == "전장=vehicle components:skipped-by-context"
+    assert [r[1:3] for r in rows[1:]] == [["1", "1"], ["1", "1"], ["2", "3"]]
+    assert tsv_escape("a\\tb\t\n\r") == "a\\\\tb\\t\\n\\r"     # the old files' escapes
 
 
 @pytest.mark.parametrize("fmt", ["tsv", "jsonl", "tmx", "xliff"])
@@ -182,7 +184,7 @@ def test_markdown_tables_bold_and_flags():
     assert "**Affectionate Intelligence**" in rows[0] and "**battlefield parts**⚠" in rows[0]
     row3 = next(line for line in md.splitlines() if line.startswith("| 3 |"))
     assert "**공감지능**⚠을" in row3 and "\\|" in row3
-    assert len(re.findall(r"(?<!\\)\|", row3)) == 6         # escaped pipe splits no cell
+    assert len(re.findall(r"(?<!\\)\|", row3)) == 7         # escaped pipe splits no cell
     row2 = next(line for line in md.splitlines() if line.startswith("| 2 |"))
     assert "\n" not in row2 and "<br>" in row2 and "\\<태그\\>" in row2
 
@@ -245,7 +247,8 @@ def test_write_segments_rejects_unknown_meta_before_touching_file(tmp_path):
 
 def test_write_segments_stdout(capsysbinary):
     write_segments(sample_segments()[:1], "-", None)
-    assert capsysbinary.readouterr().out.decode("utf-8").startswith("index\tsource")
+    out = capsysbinary.readouterr().out.decode("utf-8")
+    assert out.startswith("index\tparagraph\tline\tsource")
 
 
 # --------------------------------------------------------------------------- property
@@ -302,12 +305,12 @@ def qa_segments() -> list[AlignedSegment]:
 
 
 def test_tsv_qa_column_and_old_four_column_files_still_read(tmp_path):
-    lines = render(FORMATS["tsv"].write, qa_segments()).split("\n")
-    assert [line.split("\t")[4] for line in lines[1:5]] == [
+    lines = render(FORMATS["tsv"].write, qa_segments()).split("\r\n")
+    assert [line.split("\t")[6] for line in lines[1:5]] == [
         "omission:error; number:error", "repetition:error; number:error",
         "latin-missing:warning", ""]
     path = tmp_path / "new.tsv"
-    path.write_text("\n".join(lines), encoding="utf-8")
+    path.write_text("\r\n".join(lines), encoding="utf-8", newline="")
     assert read_bilingual(path)[0].translation == "Sales rose."
     old = tmp_path / "old.tsv"                  # written before the qa column: still ours
     old.write_text("index\tsource\ttranslation\tterms\n1\t가\\t나\ta\\nb\t\n", encoding="utf-8")

@@ -17,23 +17,31 @@ bought with half the sentence. String replacement after the fact is never used.
 """
 from __future__ import annotations
 
+import re
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field, replace
 from difflib import SequenceMatcher
 
 from bitext.qa import QAIssue, check_pair
+from bitext.qa import terms as term_checks
+from bitext.qa.confidence import Evidence
+from bitext.qa.length import default_length_model, target_units
+from bitext.qa.lexicon import STOPWORDS, default_lexicon
 from bitext.records import TermRecord, TermStatus
 from glossary.check import check_segment, find_rendering
 from glossary.match import TermMatch
+from translate.confidence import assess, content_tokens
 from translate.engine import Engine
 from translate.english import fix_around
 from translate.options import DecodeOptions
 
 PREFIX_ALTERNATIVES = 4  # next-token alternatives after a forced term, to find a word start
+WIDE_ALTERNATIVES = 64   # when all of those glue onto the term (16 found none for HVAC)
 MAX_PLACES = 2           # places tried for a forced term (a garbled attempt, attention)
 WHOLE = 0.9              # a cheap continuation this long (vs the first pass) needs no beam
 NEAR_MISS = 0.6          # similarity at which a span counts as a garbled try at the term
 SAME_LENGTH_BONUS = 0.05  # "public intelligence" over "intelligence" for a two-word term
+BESIDE_SHARE = 0.5       # a neighbour this attentive to the term's source renders it again
 
 
 @dataclass
@@ -54,6 +62,9 @@ class Job:
     locked: int = 0                                # target pieces fixed by a prefix
     records: list[TermRecord] = field(default_factory=list)  # the final check, with steps
     qa: list[QAIssue] = field(default_factory=list)          # segment QA of the final text
+    confidence: float | None = None                          # see translate.confidence
+    evidence: Evidence | None = None                         # what the confidence read
+    tokens: list[str] = field(default_factory=list)          # Korean content morphemes
 
     @property
     def active(self) -> list[int]:
@@ -82,6 +93,8 @@ def prepare(engine: Engine, source: str, matches: list[TermMatch],
         job.hint_targets = list(dict.fromkeys(m.term.target for m in active))
         job.hints = [engine.target_pieces(t) for t in job.hint_targets]
     job.suppress = forbidden_pieces(engine, sorted({f for m in active for f in m.term.forbidden}))
+    if active:
+        job.tokens = content_tokens(source)
     return job
 
 
@@ -103,8 +116,9 @@ def _decode(engine: Engine, jobs: list[Job], options: DecodeOptions, *,
         kwargs: dict = dict(
             beam_size=1 if alternatives else max(options.beam_size, n), num_hypotheses=n,
             max_batch_size=options.max_batch_size, return_scores=True,
-            return_attention=has_terms, max_decoding_length=options.max_decoding_length,
-            length_penalty=options.length_penalty,
+            return_attention=has_terms or engine.has_attention,
+            max_decoding_length=options.max_decoding_length,
+            length_penalty=options.length_penalty, **options.repetition(),
         )
         if suppress:
             kwargs["suppress_sequences"] = [list(s) for s in suppress]
@@ -145,7 +159,10 @@ def choose(candidates: list[Candidate]) -> int:
 def candidate(engine: Engine, job: Job, pieces: list[str], attention, draft: str
               ) -> Candidate:
     text = engine.detokenize(pieces)
-    return Candidate(pieces, attention, text, len(job.unmet(text)), flaws(job, text, draft))
+    records = check_segment(job.matches, text)
+    unmet = sum(r.status in (TermStatus.MISSED, TermStatus.FORBIDDEN) for r in records)
+    return Candidate(pieces, attention, text, unmet, flaws(job, text, draft)
+                     + len(beside(engine, job, records, text, pieces, attention)))
 
 
 def _best(engine: Engine, job: Job, result) -> tuple[int, Candidate]:
@@ -156,7 +173,8 @@ def _best(engine: Engine, job: Job, result) -> tuple[int, Candidate]:
                          result.attention[k] if result.attention else None, job.draft)
 
     if not job.active:  # nothing to choose by: the model's best, as the bare model has it
-        return 0, Candidate(result.hypotheses[0], None, job.draft, 0, 0)
+        return 0, Candidate(result.hypotheses[0],
+                            result.attention[0] if result.attention else None, job.draft, 0, 0)
     cands = [cand(0)]
     if cands[0].key[:2] != (0, 0):
         cands += [cand(k) for k in range(1, len(result.hypotheses))]
@@ -177,8 +195,10 @@ def first_pass(engine: Engine, jobs: list[Job], options: DecodeOptions) -> None:
     """
     n = max(1, options.num_hypotheses) if "rerank" in options.strategies else 1
     reranked: dict[int, bool] = {}
+    bare = _unhinted(engine, [job for job in jobs if job.hints], options)
     for job, result in zip(jobs, _decode(engine, jobs, options, hypotheses=n)):
-        job.draft = engine.detokenize(result.hypotheses[0])
+        job.draft = bare[id(job)].text if id(job) in bare else engine.detokenize(
+            result.hypotheses[0])
         best, chosen = _best(engine, job, result)
         _keep(job, chosen)
         reranked[id(job)] = best > 0
@@ -200,11 +220,44 @@ def first_pass(engine: Engine, jobs: list[Job], options: DecodeOptions) -> None:
             _keep(job, chosen)
             reranked[id(job)] = best > 0
     for job in jobs:
+        fallback = bare.get(id(job))
+        if fallback is not None and job.hints and _shorter(job.text, fallback.text):
+            # the hints cost half the sentence: start again from the model's own full
+            # sentence and let the prefix step force the terms into it
+            job.hints, job.hint_targets = [], []
+            _keep(job, fallback)
+            reranked[id(job)] = False
         unmet, draft_unmet = job.unmet(), job.unmet(job.draft)
         for i in job.active:
             if i not in unmet:
                 job.strategy[i] = ("rerank" if reranked[id(job)] and i in draft_unmet
                                    else "hint" if job.hints else "model")
+
+
+def _unhinted(engine: Engine, jobs: list[Job], options: DecodeOptions) -> dict[int, Candidate]:
+    """The model's own translation of each hinted job, without its hints: the draft that
+    omission is judged against (a hint can make the model stop early: "It is a customer
+    touchpoint." for a sentence it otherwise renders whole) and a fallback to repair."""
+    saved = [(job.hints, job.hint_targets) for job in jobs]
+    for job in jobs:
+        job.hints, job.hint_targets = [], []
+    found = {}
+    try:
+        for job, result in zip(jobs, _decode(engine, jobs, options, hypotheses=1)):
+            pieces = result.hypotheses[0]
+            found[id(job)] = Candidate(pieces, result.attention[0] if result.attention else None,
+                                       engine.detokenize(pieces), 0, 0)
+    finally:
+        for job, (hints, targets) in zip(jobs, saved):
+            job.hints, job.hint_targets = hints, targets
+    return found
+
+
+def _shorter(text: str, draft: str) -> bool:
+    """Shorter than the omission check allows against an unconstrained draft."""
+    had = target_units(draft)
+    return had >= default_length_model().min_expected and \
+        target_units(text) < default_length_model().draft_ratio * had
 
 
 def _copied_terms(job: Job, text: str) -> set[str]:
@@ -227,7 +280,69 @@ def flaws(job: Job, text: str, draft: str) -> int:
     Used only to choose between candidates that meet the same terms.
     """
     found = check_pair(job.source, text, draft=draft or None, codes=CHOICE_CODES)
-    return sum(q.severity == "error" for q in found) + len(_copied_terms(job, text))
+    return (sum(q.severity == "error" for q in found) + len(_copied_terms(job, text))
+            + len(term_artefacts(job, text, check_segment(job.matches, text), draft)))
+
+
+def term_artefacts(job: Job, text: str, records: list[TermRecord], draft: str | None
+                   ) -> list[QAIssue]:
+    """Glued or repeated term renderings and content the terms pushed out
+    (:mod:`bitext.qa.terms`), from the text alone."""
+    wanted = Counter(r.target for r in records
+                     if r.status in (TermStatus.APPLIED, TermStatus.MISSED))
+    if not wanted:
+        return []
+    lexicon = default_lexicon()
+    return [*term_checks.glued(text, list(wanted), lexicon.targets),
+            *term_checks.repeated(text, wanted),
+            *term_checks.lost(job.source, text, draft, job.tokens,
+                              [r.surface for r in records], lexicon)]
+
+
+def beside(engine: Engine, job: Job, records: list[TermRecord], text: str,
+           pieces: list[str], attention: list[list[float]] | None) -> list[QAIssue]:
+    """A term written next to the model's own rendering of the same Korean ("The
+    refrigerator HVAC" for 냉난방 공조): the neighbouring word's attention rests on the term's
+    source pieces. Needs the attention of the final hypothesis (none: nothing found)."""
+    if not attention or not pieces:
+        return []
+    issues = []
+    n_src = len(job.pieces)
+    starts = [k for k, p in enumerate(pieces) if p.startswith("▁")] + [len(pieces)]
+    for match, rec in zip(job.matches, records):
+        if rec.status is not TermStatus.APPLIED or rec.target_start is None:
+            continue
+        term = engine.target_pieces(rec.target)
+        span = source_span(engine, job, match)
+        for i in range(len(pieces) - len(term) + 1):
+            if pieces[i:i + len(term)] != term:
+                continue
+            before = max((k for k in starts if k < i), default=None)
+            after_end = min((k for k in starts if k > i + len(term)), default=len(pieces))
+            for lo, hi in ((before, i), (i + len(term), after_end)):
+                if lo is None or hi <= lo:
+                    continue
+                word = "".join(pieces[lo:hi]).replace("▁", "").strip()
+                if len(word) < 3 or not word.isalpha() or word.lower() in STOPWORDS \
+                        or word.lower() in rec.target.lower():
+                    continue
+                rows = attention[lo:hi]
+                share = [sum(r[j] for j in span if j < len(r)) / (sum(r[:n_src]) or 1.0)
+                         for r in rows]
+                if share and sum(share) / len(share) >= BESIDE_SHARE:
+                    at = _nearest(text, word, rec.target_start)
+                    if at is not None:
+                        issues.append(QAIssue(
+                            "term-artefact", "warning", "target", at, at + len(word),
+                            f"'{word}' next to the term '{rec.target}' renders the same "
+                            f"Korean ({rec.surface}) a second time"))
+    return sorted(set(issues), key=QAIssue.sort_key)
+
+
+def _nearest(text: str, word: str, near: int) -> int | None:
+    spots = [m.start() for m in re.finditer(rf"(?<!\w){re.escape(word)}(?!\w)", text,
+                                            re.IGNORECASE)]
+    return min(spots, key=lambda a: abs(a - near)) if spots else None
 
 
 def source_span(engine: Engine, job: Job, match: TermMatch) -> range:
@@ -343,6 +458,11 @@ def prefix_repair(engine: Engine, jobs: list[Job], options: DecodeOptions) -> No
                   alternatives=False)
         _continue(engine, [t for job, _ in harder for t in places[id(job)][1:]], options,
                   found, alternatives=True)
+        # every continuation glued onto the term ("HVACOPPPO"): look further down the
+        # next-token list for one that starts a word
+        glued_only = [job for job, _ in pending if not any(c[3] for c in found[id(job)])]
+        _continue(engine, [places[id(j)][0] for j in glued_only], options, found,
+                  alternatives=True, count=WIDE_ALTERNATIVES)
         # a continuation glued onto the term ("HVACurity") only if nothing else
         chosen_from = {id(job): [c[:3] for c in found[id(job)] if c[3]]
                        or [c[:3] for c in found[id(job)]] for job, _ in pending}
@@ -362,11 +482,12 @@ def prefix_repair(engine: Engine, jobs: list[Job], options: DecodeOptions) -> No
 
 
 def _continue(engine: Engine, tries: list[Try], options: DecodeOptions, found: Found,
-              *, alternatives: bool) -> None:
-    """Decode from each try's prefix; add (candidate, index, locked, starts a word) to found."""
+              *, alternatives: bool, count: int = PREFIX_ALTERNATIVES) -> None:
+    """Decode from each try's prefix; add (candidate, index, locked, starts a word) to found.
+    ``count``: how many next-token alternatives (with ``alternatives``)."""
     if not tries:
         return
-    n = PREFIX_ALTERNATIVES if alternatives else options.beam_size
+    n = count if alternatives else options.beam_size
     results = _decode(engine, [t[0] for t in tries], options, prefixes=[t[2] for t in tries],
                       hypotheses=n, alternatives=alternatives)
     for (job, index, prefix), result in zip(tries, results):
@@ -406,7 +527,7 @@ def polish(job: Job) -> str:
     return text
 
 
-def finish(job: Job) -> None:
+def finish(engine: Engine, job: Job) -> None:
     """The final text and its checks: terms (each applied one credited to the step that
     made it) and segment QA, against the first pass where enforcement changed the text."""
     job.text = polish(job)
@@ -414,8 +535,11 @@ def finish(job: Job) -> None:
         replace(r, strategy=job.strategy.get(i)) if r.status is TermStatus.APPLIED else r
         for i, r in enumerate(check_segment(job.matches, job.text))
     ]
-    job.qa = check_pair(job.source, job.text,
-                        draft=job.draft if job.draft and job.draft != job.text else None)
+    draft = job.draft if job.draft and job.draft != job.text else None
+    job.qa = sorted({*check_pair(job.source, job.text, draft=draft),
+                     *term_artefacts(job, job.text, job.records, draft),
+                     *beside(engine, job, job.records, job.text, job.hypothesis,
+                             job.attention)}, key=QAIssue.sort_key)
 
 
 def enforce(engine: Engine, sources: list[str], matches: list[list[TermMatch]],
@@ -431,5 +555,6 @@ def enforce(engine: Engine, sources: list[str], matches: list[list[TermMatch]],
     if "prefix" in options.strategies:
         prefix_repair(engine, jobs, options)
     for job in jobs:
-        finish(job)
+        finish(engine, job)
+    assess(engine, jobs)
     return jobs

@@ -207,19 +207,24 @@ class Engine:
         One number comparable across hypotheses of any length or origin (beam, alternatives,
         forced prefixes), which the scores returned by ``translate_batch`` are not.
         """
+        return [sum(lp) / max(1, len(lp))
+                for lp in self.log_probs(sources, targets, max_batch_size)]
+
+    def log_probs(self, sources: list[list[str]], targets: list[list[str]],
+                  max_batch_size: int = 32) -> list[list[float]]:
+        """The log-probability of each target piece (and the end token) of complete
+        translations, family tokens left out: what the confidence score reads."""
         if isinstance(self.family, Chat):
             to_model = self.sp_target.to_model
             full = [to_model(s) + to_model(list(t)) for s, t in zip(sources, targets)]
             results = self.model.score_batch(full, max_batch_size=max_batch_size)
             # the answer's pieces only: the prompt is the same for every candidate
-            logs = [r.log_probs[-max(1, len(to_model(list(t)))):]
+            return [list(r.log_probs[-max(1, len(to_model(list(t)))):])
                     for r, t in zip(results, targets)]
-        else:
-            lead = list(self.family.target_lead)
-            results = self.model.score_batch(sources, [lead + list(t) for t in targets],
-                                             max_batch_size=max_batch_size)
-            logs = [r.log_probs[len(lead):] for r in results]
-        return [sum(lp) / max(1, len(lp)) for lp in logs]
+        lead = list(self.family.target_lead)
+        results = self.model.score_batch(sources, [lead + list(t) for t in targets],
+                                         max_batch_size=max_batch_size)
+        return [list(r.log_probs[len(lead):]) for r in results]
 
     def translate_plain(self, texts: list[str], options: DecodeOptions | None = None,
                         **changes: Any) -> list[str]:
@@ -231,7 +236,8 @@ class Engine:
         sources = [self.source_tokens(self.source_pieces(t)) for t in texts]
         results = self.translate_batch(
             sources, beam_size=opts.beam_size, max_batch_size=opts.max_batch_size,
-            max_decoding_length=opts.max_decoding_length, length_penalty=opts.length_penalty)
+            max_decoding_length=opts.max_decoding_length, length_penalty=opts.length_penalty,
+            **opts.repetition())
         return [self.detokenize(r.hypotheses[0]) for r in results]
 
 

@@ -2,7 +2,10 @@
 
 An entry's ``examples:`` are regression tests for the terminology: a Korean sentence and
 what its English must contain (``contains``) or be (``translation``).  An example with
-neither expects the entry's own target, which is the least a term should guarantee.  Lives
+neither expects the entry's own target, which is the least a term should guarantee. Every
+output is also QA-checked (``bitext.qa``: loops, lost numbers, glued terms, low confidence …)
+and an error fails the example, unless a reviewer listed its code under the example's
+``accept:`` (a false positive must not block a glossary pull request).  Lives
 on the ``translate`` side because it needs the engine; the ``glossary`` package stays free
 of it and only offers the subcommand hook this module registers through.
 """
@@ -12,6 +15,7 @@ import argparse
 import sys
 from dataclasses import dataclass, field
 
+from bitext.qa.issue import QAIssue
 from glossary.check import find_rendering
 from glossary.cli import EXIT_OK, EXIT_PROBLEMS, emit_json
 from glossary.load import load_glossary
@@ -26,27 +30,39 @@ class ExampleResult:
     translation: str
     missing: list[str] = field(default_factory=list)   # expected phrases not found
     mismatch: bool = False                               # translation differs from expected
+    qa: list[QAIssue] = field(default_factory=list)      # the output's findings (all)
+
+    @property
+    def qa_errors(self) -> list[QAIssue]:
+        """Errors the example does not list as reviewed (its ``accept:`` codes)."""
+        return [q for q in self.qa
+                if q.severity == "error" and q.code not in self.example.accept]
 
     @property
     def passed(self) -> bool:
-        return not self.missing and not self.mismatch
+        return not self.missing and not self.mismatch and not self.qa_errors
 
     def to_dict(self) -> dict:
         origin = self.term.origin
         return {"file": origin.path if origin else None, "line": origin.line if origin else None,
                 "term": self.term.source, "source": self.example.source,
                 "translation": self.translation, "expected": self.example.translation,
-                "missing": self.missing, "mismatch": self.mismatch, "passed": self.passed}
+                "missing": self.missing, "mismatch": self.mismatch,
+                "qa": [q.to_dict() for q in self.qa],
+                "qa_errors": [q.to_dict() for q in self.qa_errors], "passed": self.passed}
 
 
 def _same(a: str, b: str) -> bool:
     return " ".join(a.split()) == " ".join(b.split())
 
 
-def judge(term: Term, example: Example, translation: str) -> ExampleResult:
-    """Whether one translated example holds (pure: testable without a model)."""
+def judge(term: Term, example: Example, translation: str,
+          qa: list[QAIssue] | None = None) -> ExampleResult:
+    """Whether one translated example holds (pure: testable without a model): its expected
+    phrases are there, and its output has no QA error (a loop, a lost number, a glued term)
+    beyond the codes the example lists under ``accept:``."""
     expected = example.contains or (() if example.translation else (term.target,))
-    result = ExampleResult(term, example, translation)
+    result = ExampleResult(term, example, translation, qa=list(qa or ()))
     result.missing = [p for p in expected if not find_rendering(p, translation)]
     result.mismatch = example.translation is not None and not _same(example.translation,
                                                                    translation)
@@ -63,7 +79,7 @@ def run_examples(paths: list[str], model: str | None = None,
         return []
     translator = Translator(model=model, glossary=glossary, options=options)
     segments = translator.translate_sentences([ex.source for _, ex in cases])
-    return [judge(t, ex, seg.translation) for (t, ex), seg in zip(cases, segments)]
+    return [judge(t, ex, seg.translation, seg.qa) for (t, ex), seg in zip(cases, segments)]
 
 
 def run(args: argparse.Namespace) -> int:
@@ -81,6 +97,7 @@ def run(args: argparse.Namespace) -> int:
                 why.append("missing " + ", ".join(repr(m) for m in r.missing))
             if r.mismatch:
                 why.append(f"expected {r.example.translation!r}")
+            why += [f"qa {q.code}: {q.message}" for q in r.qa_errors]
             print(f"{where}: {status}: {r.example.source} → {r.translation}"
                   + (f" ({'; '.join(why)})" if why else ""))
         print(f"{len(results) - len(failed)} of {len(results)} example(s) hold"

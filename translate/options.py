@@ -22,6 +22,10 @@ _FLAGS = {
     "num_hypotheses": ("--hypotheses", "alternatives ranked by terms met"),
     "max_batch_size": ("--batch", "max batch size"),
     "max_decoding_length": ("--max-length", "max target pieces per sentence"),
+    "no_repeat_ngram_size": ("--no-repeat-ngram", "forbid repeating any N-gram of target "
+                             "pieces; 0 = off"),
+    "repetition_penalty": ("--repetition-penalty", "penalise pieces already written "
+                           "(>1 penalises; 1 = off)"),
 }
 
 
@@ -32,6 +36,8 @@ class DecodeOptions:
     max_batch_size: int = 32
     max_decoding_length: int = 256
     length_penalty: float = 1.0
+    no_repeat_ngram_size: int = 3    # CTranslate2's loop controls: chosen on news dev (see
+    repetition_penalty: float = 1.1  # docs/notes/trust.md), reported on news test
     strategies: tuple[str, ...] = STRATEGIES
 
     def __post_init__(self) -> None:
@@ -39,6 +45,13 @@ class DecodeOptions:
         unknown = sorted(set(self.strategies) - set(STRATEGIES))
         if unknown:
             raise ValueError(f"unknown strategies {unknown}; known: {', '.join(STRATEGIES)}")
+        if self.no_repeat_ngram_size < 0 or self.repetition_penalty <= 0:
+            raise ValueError("no_repeat_ngram_size must be >= 0 and repetition_penalty > 0")
+
+    def repetition(self) -> dict[str, Any]:
+        """The loop controls as CTranslate2 keywords (``translate_batch``/``generate_batch``)."""
+        return {"no_repeat_ngram_size": self.no_repeat_ngram_size,
+                "repetition_penalty": self.repetition_penalty}
 
     def replace(self, **changes: Any) -> DecodeOptions:
         return replace(self, **changes)
@@ -53,7 +66,8 @@ class DecodeOptions:
         defaults = cls()
         for name, (flag, text) in _FLAGS.items():
             value = getattr(defaults, name)
-            parser.add_argument(flag, dest=name, type=type(value), default=value, metavar="N",
+            parser.add_argument(flag, dest=name, type=type(value), default=value,
+                                metavar="X" if isinstance(value, float) else "N",
                                 help=f"{text} (default {value})")
         parser.add_argument("--strategies", default=",".join(defaults.strategies),
                             help="enforcement steps, comma-separated "

@@ -79,6 +79,7 @@ class Translator:
         matches = [self.matcher.find(s.source) + list(s.forced) for s in segments]
         jobs = enforce(self.engine, sources, matches, self.options)
         return [AlignedSegment(seg.index, seg.source, job.text, job.records, seg.doc,
-                               seg.paragraph, seg.line, seg.notes, job.qa)
+                               seg.paragraph, seg.line, seg.notes, job.qa,
+                               confidence=job.confidence, column=seg.column)
                 for seg, job in zip(segments, jobs)]
 

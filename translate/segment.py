@@ -27,6 +27,7 @@ class Segment:
     line: int             # 1-based line of the input
     doc: str = ""
     notes: tuple[str, ...] = ()
+    column: int = 1       # 1-based column (code points) of the sentence's start in its line
     # matches the caller adds to the glossary's, enforced and checked like them (the document
     # layer's placeholder stand-ins: a term whose target is itself); offsets index ``source``
     forced: tuple[TermMatch, ...] = ()
@@ -81,6 +82,7 @@ def segment_text(text: str, doc: str = "", max_chars: int = MAX_CHARS) -> list[S
                           "at punctuation only, without sentence analysis",)
         else:
             sentences = split_sentences(line)
+        at = 0       # where in the line the search for the next sentence starts
         for sentence in sentences:
             parts = cut_long(sentence, max_chars)
             notes = line_notes
@@ -88,5 +90,8 @@ def segment_text(text: str, doc: str = "", max_chars: int = MAX_CHARS) -> list[S
                 notes += (f"sentence of {len(sentence)} characters split into {len(parts)} "
                           f"parts of at most {max_chars}",)
             for part in parts:
-                segments.append(Segment(len(segments) + 1, part, paragraph, line_no, doc, notes))
+                found = line.find(part, at)
+                at = found + len(part) if found >= 0 else at
+                segments.append(Segment(len(segments) + 1, part, paragraph, line_no, doc, notes,
+                                        column=found + 1 if found >= 0 else 1))
     return segments

@@ -75,6 +75,25 @@ def qa_message(issue: QAIssue) -> str:
     return f"{qa_summary(issue)}: {issue.message}"
 
 
+def confidence_text(seg: AlignedSegment) -> str:
+    """``0.83`` (two decimals), or ``""`` for a segment that has none (a human translation)."""
+    return "" if seg.confidence is None else f"{seg.confidence:.2f}"
+
+
+def confidence_note(seg: AlignedSegment) -> str | None:
+    """``confidence 0.83``: the note XLIFF 1.2 and PO writers carry (XLIFF 1.2's
+    ``match-quality`` exists only on ``<alt-trans>``), None without a confidence."""
+    return None if seg.confidence is None else f"confidence {seg.confidence:.2f}"
+
+
+def confidence_band(seg: AlignedSegment) -> str | None:
+    """``high`` (≥ 0.7), ``medium`` (≥ 0.4) or ``low``: the shade a review page gives a row.
+    Fixed bands, not the model's thresholds, so pages from different models look alike."""
+    if seg.confidence is None:
+        return None
+    return "high" if seg.confidence >= 0.7 else "medium" if seg.confidence >= 0.4 else "low"
+
+
 def has_qa_error(seg: AlignedSegment) -> bool:
     return any(q.severity == "error" for q in seg.qa)
 

@@ -1,6 +1,7 @@
 """HTML: a standalone review page, Korean and English side by side, terms marked by status and
 QA findings marked on their span (the message as the mark's title, listed in the ``qa`` column;
-the summary counts them per code).
+the summary counts them per code). A row's English cell is shaded by its confidence: red
+under 0.4, yellow under 0.7 (the number in its own column).
 
 Everything from the texts is HTML-escaped (quotes included): translations are untrusted.
 """
@@ -10,7 +11,16 @@ import html
 import re
 from typing import TextIO
 
-from bitext.formats.common import TOOL, Meta, marked, paragraphs, qa_message, term_summary
+from bitext.formats.common import (
+    TOOL,
+    Meta,
+    confidence_band,
+    confidence_text,
+    marked,
+    paragraphs,
+    qa_message,
+    term_summary,
+)
 from bitext.qa.issue import QAIssue
 from bitext.records import AlignedSegment, TermStatus
 from bitext.report import qa_line, summarise
@@ -29,6 +39,8 @@ mark.forbidden-present{background:#ff9c9c}mark.skipped-by-context{background:#dd
 mark.qa-error{background:none;text-decoration:underline wavy #d00}
 mark.qa-warning{background:none;text-decoration:underline dotted #c80}
 td.qa{font-size:.85em}span.qa-error{color:#b00}span.qa-warning{color:#960}
+tr.conf-low td.en{background:#fde0dc}tr.conf-medium td.en{background:#fff4d6}
+td.conf{font-size:.85em;text-align:right}
 """.strip()
 
 
@@ -72,15 +84,19 @@ def write(segments: list[AlignedSegment], stream: TextIO, meta: Meta) -> None:
         where = f"{doc}, paragraph {para}" if doc else f"Paragraph {para}"
         parts += [f"<h2>{escape(where)}</h2>", "<table>",
                   f'<tr><th>#</th><th lang="{src}">Korean</th>'
-                  f'<th lang="{tgt}">English</th><th>terms</th><th>qa</th></tr>']
+                  f'<th lang="{tgt}">English</th><th>terms</th><th>qa</th>'
+                  f'<th title="how far to trust the translation, 0-1">confidence</th></tr>']
         for seg in segs:
             ko, en = marked(seg, "source", escape, _wrap), marked(seg, "target", escape, _wrap)
             terms = "<br>".join(_wrap(escape(term_summary(r)), r.status) for r in seg.terms)
-            parts.append(f'<tr><td class="n">{seg.index}</td>'
+            band = confidence_band(seg)
+            shade = f' class="conf-{band}"' if band else ""
+            parts.append(f'<tr{shade}><td class="n">{seg.index}</td>'
                          f'<td lang="{src}">{ko}</td>'
-                         f'<td lang="{tgt}">{en}</td>'
+                         f'<td class="en" lang="{tgt}">{en}</td>'
                          f'<td class="terms">{terms}</td>'
-                         f'<td class="qa">{_qa(seg)}</td></tr>')
+                         f'<td class="qa">{_qa(seg)}</td>'
+                         f'<td class="conf">{confidence_text(seg)}</td></tr>')
         parts.append("</table>")
     parts += ["</body>", "</html>"]
     stream.write("\n".join(parts) + "\n")

@@ -1,8 +1,9 @@
 """Markdown: a table per paragraph for a person reviewing terminology in a PR or a wiki.
 
 Terms in **bold**, missed and forbidden ones flagged ⚠; QA findings in *italics* on their span,
-flagged ⛔ (error) or ⚠ (warning), and listed with their message in the ``qa`` column.  Every
-Markdown metacharacter is escaped so a translation can never break the table or inject markup.
+flagged ⛔ (error) or ⚠ (warning), and listed with their message in the ``qa`` column; the
+confidence has its own column, shaded 🟥 under 0.4 and 🟨 under 0.7.  Every Markdown
+metacharacter is escaped so a translation can never break the table or inject markup.
 """
 from __future__ import annotations
 
@@ -13,6 +14,8 @@ from bitext.formats.common import (
     MARK,
     QA_MARK,
     Meta,
+    confidence_band,
+    confidence_text,
     marked,
     paragraphs,
     qa_message,
@@ -50,15 +53,21 @@ def _qa(seg: AlignedSegment) -> str:
     return "<br>".join(f"{QA_MARK[q.severity]} {escape(qa_message(q))}" for q in seg.qa)
 
 
+def _confidence(seg: AlignedSegment) -> str:
+    """The number, with a shade a plain-text table can show: 🟥 under 0.4, 🟨 under 0.7."""
+    band = confidence_band(seg)
+    return confidence_text(seg) + {"low": " 🟥", "medium": " 🟨"}.get(band or "", "")
+
+
 def write(segments: list[AlignedSegment], stream: TextIO, meta: Meta) -> None:
     title = f"# Translation {meta.source_lang} → {meta.target_lang}"
     stream.write(title + (f" (glossary: {escape(meta.glossary_name)})" if meta.glossary_name
                           else "") + "\n")
     for doc, para, segs in paragraphs(segments):
         where = f"{escape(doc)}, paragraph {para}" if doc else f"Paragraph {para}"
-        stream.write(f"\n## {where}\n\n| # | Korean | English | terms | qa |\n"
-                     "|---|---|---|---|---|\n")
+        stream.write(f"\n## {where}\n\n| # | Korean | English | terms | qa | confidence |\n"
+                     "|---|---|---|---|---|---|\n")
         for seg in segs:
             stream.write(f"| {seg.index} | {marked(seg, 'source', escape, _wrap)} "
                          f"| {marked(seg, 'target', escape, _wrap)} "
-                         f"| {_terms(seg)} | {_qa(seg)} |\n")
+                         f"| {_terms(seg)} | {_qa(seg)} | {_confidence(seg)} |\n")

@@ -2,7 +2,8 @@
 
 Term statuses travel as ``<note>``, the place in the input (document, paragraph, line) as
 ``<prop>``, so a TMX read back (``glossary check``) still names the document.  QA findings are
-``<prop type="x-qa">code:severity: message</prop>``, one per finding: a prop (not a note)
+``<prop type="x-qa">code:severity: message</prop>``, one per finding, and the confidence
+``<prop type="x-confidence">0.83</prop>``: props (not notes)
 because CAT tools filter and search TM entries by prop type.  The DTD allows ``(note|prop)*``
 in any order before the ``<tuv>``s.
 """
@@ -12,7 +13,15 @@ import xml.etree.ElementTree as ET
 from typing import TextIO
 
 from bitext.errors import InputError
-from bitext.formats.common import TOOL, BilingualPair, Meta, nfc, qa_message, term_summary
+from bitext.formats.common import (
+    TOOL,
+    BilingualPair,
+    Meta,
+    confidence_text,
+    nfc,
+    qa_message,
+    term_summary,
+)
 from bitext.records import AlignedSegment
 from bitext.xmlio import XML_LANG, inline_text, is_lang, local_name, serialize, sub
 
@@ -37,6 +46,8 @@ def write(segments: list[AlignedSegment], stream: TextIO, meta: Meta) -> None:
         sub(tu, "prop", str(seg.paragraph), type="x-paragraph")
         if seg.line is not None:
             sub(tu, "prop", str(seg.line), type="x-line")
+        if seg.confidence is not None:
+            sub(tu, "prop", confidence_text(seg), type="x-confidence")
         for issue in seg.qa:
             sub(tu, "prop", qa_message(issue), type="x-qa")
         for rec in seg.terms:

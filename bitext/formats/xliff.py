@@ -3,7 +3,9 @@ sentence); XLIFF 2.x and 1.2 in, since vendors still deliver 1.2.
 
 Glossary pairs go in the Glossary module so CAT tools show them; statuses go in
 ``<note category="terminology">`` because the module has no place for them.  QA findings go in
-``<note category="qa" appliesTo="source|target">``, and a segment with a QA error keeps
+``<note category="qa" appliesTo="source|target">``. The confidence of each segment is an
+``<mtc:match type="mt" matchQuality="83.0">`` (Translation Candidates module, 0-100) that
+repeats the segment's source and target, as the module requires. A segment with a QA error keeps
 ``state="translated"`` (it is translated) with ``subState="koen:qa-error"``: the spec's own
 hook for a tool's finer status (a ``prefix:value`` that needs ``state`` set), which CAT tools
 can filter on without us inventing a state.
@@ -17,6 +19,7 @@ from typing import TextIO
 
 from bitext.errors import InputError
 from bitext.formats.common import (
+    TOOL,
     BilingualPair,
     Meta,
     has_qa_error,
@@ -34,9 +37,11 @@ EXTENSIONS = (".xlf", ".xliff", ".sdlxliff", ".mqxliff")   # written as .xlf
 XLIFF_NS = "urn:oasis:names:tc:xliff:document:2.0"
 XLIFF1_NS = "urn:oasis:names:tc:xliff:document:1.2"
 GLS_NS = "urn:oasis:names:tc:xliff:glossary:2.0"
+MTC_NS = "urn:oasis:names:tc:xliff:matches:2.0"
 QA_SUBSTATE = "koen:qa-error"
 ET.register_namespace("", XLIFF_NS)
 ET.register_namespace("gls", GLS_NS)
+ET.register_namespace("mtc", MTC_NS)
 
 
 def _x(tag: str) -> str:
@@ -72,6 +77,15 @@ def _unit_terms(unit: ET.Element, segs: list[AlignedSegment]) -> None:
             entry = sub(glossary, f"{{{GLS_NS}}}glossEntry")
             sub(entry, f"{{{GLS_NS}}}term", source, source="glossary")
             sub(entry, f"{{{GLS_NS}}}translation", target, source="glossary")
+    scored = [seg for seg in segs if seg.confidence is not None]
+    if scored:      # the Translation Candidates module: the machine translation and its quality
+        matches = sub(unit, f"{{{MTC_NS}}}matches")
+        for seg in scored:
+            match = sub(matches, f"{{{MTC_NS}}}match", ref=f"#s{seg.index}", type="mt",
+                        origin=TOOL, matchQuality=f"{100 * (seg.confidence or 0.0):.1f}")
+            space = {XML_SPACE: "preserve"}
+            sub(match, _x("source"), seg.source, **space)
+            sub(match, _x("target"), seg.translation, **space)
     notes: list[tuple[str, dict[str, str]]] = [
         (f"s{seg.index}: {term_summary(r)}", {"category": "terminology"}) for seg, r in records]
     notes += [(f"s{seg.index}: {n}", {"category": "warning"}) for seg in segs for n in seg.notes]

@@ -8,6 +8,9 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass
 
 CODES = ("omission", "number", "untranslated", "latin-missing", "repetition", "punctuation")
+# findings the translate layer makes (they need the glossary's terms or the engine's scores):
+# term artefacts (bitext.qa.terms) and the confidence (bitext.qa.confidence)
+ENGINE_CODES = ("term-artefact", "low-confidence")
 # findings about a document's inline codes (documents/), not about the words: no check in
 # bitext.qa produces them, so they are kept out of CODES (the checks ``check_pair`` runs)
 LAYOUT_CODES = ("tags",
@@ -16,7 +19,7 @@ LAYOUT_CODES = ("tags",
 # ``untranslated-target``: a bilingual file says this target is still to be translated (an
 # empty XLIFF target in state new, memoQ NotStarted): counted apart, never an omission.
 STATE_CODES = ("untranslated-target",)
-ALL_CODES = (*CODES, *LAYOUT_CODES, *STATE_CODES)
+ALL_CODES = (*CODES, *ENGINE_CODES, *LAYOUT_CODES, *STATE_CODES)
 SEVERITIES = ("error", "warning")
 SIDES = ("source", "target")
 

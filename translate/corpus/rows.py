@@ -13,9 +13,9 @@ from translate.segment import Segment
 
 ROUTING = ("shard", "doc_no")                 # only between the driver and the actors
 INPUT = ("doc", "index", "paragraph", "line", "source", "notes", "error")
-OUTPUT = ("translation", "terms", "notes", "qa", "error")    # what an actor (re)writes
+OUTPUT = ("translation", "terms", "notes", "qa", "confidence", "error")  # an actor (re)writes
 STORED = ("doc", "index", "paragraph", "line", "source", "translation", "terms", "notes",
-          "qa", "error")
+          "qa", "confidence", "error")
 
 
 def _types() -> dict[str, Any]:
@@ -31,7 +31,8 @@ def _types() -> dict[str, Any]:
     return {"shard": pa.string(), "doc_no": pa.int64(), "doc": pa.string(),
             "index": pa.int64(), "paragraph": pa.int64(), "line": pa.int64(),
             "source": pa.string(), "translation": pa.string(), "terms": pa.list_(term),
-            "notes": pa.list_(pa.string()), "qa": pa.list_(qa), "error": pa.string()}
+            "notes": pa.list_(pa.string()), "qa": pa.list_(qa), "confidence": pa.float64(),
+            "error": pa.string()}
 
 
 def schema(names: tuple[str, ...]):
@@ -53,9 +54,10 @@ def output(aligned: AlignedSegment | None, row: dict, error: str | None = None) 
     """The output columns of one row, from the record's own ``to_dict``."""
     if aligned is None:
         return {"translation": "", "terms": [], "notes": list(row.get("notes") or ()),
-                "qa": [], "error": error}
+                "qa": [], "confidence": None, "error": error}
     d = aligned.to_dict()
-    return {**{k: d[k] for k in ("translation", "terms", "notes", "qa")}, "error": None}
+    return {**{k: d[k] for k in ("translation", "terms", "notes", "qa", "confidence")},
+            "error": None}
 
 
 def to_aligned(row: dict) -> AlignedSegment:
