@@ -1,7 +1,8 @@
 """CRLF in, CRLF out where a person reads the output back (issue 18, item 20).
 
-TSV (a spreadsheet), Markdown and HTML follow the input's line ends; TMX, XLIFF and JSONL
-stay LF, as XML and JSON readers expect (XML parsers turn CRLF into LF anyway).
+Markdown and HTML follow the input's line ends; TSV rows always end in CRLF, as RFC 4180 and
+spreadsheets have them (so a lone CR inside a cell is quoted); TMX, XLIFF and JSONL stay LF,
+as XML and JSON readers expect (XML parsers turn CRLF into LF anyway).
 """
 from __future__ import annotations
 
@@ -50,10 +51,15 @@ def test_crlf_tsv_reads_back(tiny_model, tmp_path, capsys):
     assert all("\r" not in p.translation for p in pairs)
 
 
-def test_lf_input_stays_lf(tiny_model, tmp_path, capsys):
+def test_lf_input_stays_lf_and_tsv_is_always_crlf(tiny_model, tmp_path, capsys):
     source = tmp_path / "unix.txt"
     source.write_bytes(TEXT.replace("\r\n", "\n").encode("utf-8"))
-    out = tmp_path / "out.tsv"
-    assert main([str(source), "-o", str(out), "--model", str(tiny_model), "--beam", "1",
-                 "-q"]) == 0
-    assert b"\r" not in out.read_bytes()
+    for name in ("out.md", "out.tsv"):
+        out = tmp_path / name
+        assert main([str(source), "-o", str(out), "--model", str(tiny_model), "--beam", "1",
+                     "-q"]) == 0
+        data = out.read_bytes()
+        if name == "out.md":
+            assert b"\r" not in data
+        else:
+            assert data.count(b"\r\n") == data.count(b"\n") >= 2 and b"\r\r" not in data

@@ -57,7 +57,7 @@ FORMATS: dict[str, Format] = {
     for m in (tsv, jsonl, tmx, xliff, markdown, html)
 }
 READ_FORMATS = tuple(name for name, f in FORMATS.items() if f.readable)
-READ_BACK_FORMATS = ("tsv", "md", "html")   # opened by people: they follow the input's line ends
+READ_BACK_FORMATS = ("md", "html")   # opened by people: they follow the input's line ends
 
 
 def format_from_extension(path: str | os.PathLike) -> str | None:
@@ -105,6 +105,8 @@ def write_segments(segments: list[AlignedSegment], path: str, fmt: str | None = 
     if newline not in ("\n", "\r\n"):
         raise ValueError(f"newline must be LF or CRLF, not {newline!r}")
     ends = newline if name in READ_BACK_FORMATS else "\n"
+    if getattr(writer, "OWN_LINE_ENDS", False):   # TSV: CRLF rows as RFC 4180 has them
+        ends = ""                                 # (a translating stream would double the CR)
     with atomic_open(path, "w", encoding="utf-8", newline=ends) as stream:
         writer.write(segments, stream, **meta)  # type: ignore[arg-type]  # text mode
 

@@ -31,6 +31,7 @@ SOURCE_NAMES = frozenset({"source", "src", "ko", "korean", "한국어", "원문"
 TARGET_NAMES = frozenset({"translation", "target", "tgt", "en", "english", "영어", "번역",
                           "번역문"})
 
+OWN_LINE_ENDS = True   # every row ends in CRLF, whatever the input had (RFC 4180)
 _ESCAPES = {"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"}
 _UNESCAPES = {v[1]: k for k, v in _ESCAPES.items()}
 
