@@ -31,3 +31,25 @@ def test_docx_with_bytes_cut_from_the_middle_is_one_line(name):
             identity_round_trip(mutilated, name)
         except InputError as e:
             assert "\n" not in str(e)
+
+
+@pytest.mark.parametrize("text, line, says", [
+    # press-ko.po cut after a msgid_plural: polib gave the entry an empty msgstr with no line
+    # to write it into, and render() died with StopIteration
+    ('msgid ""\nmsgstr ""\n\nmsgid "%d개의 파일"\nmsgid_plural "%d개의 파일"\n', 4, "msgstr[]"),
+    ('msgid "공감지능"\n', 1, "'msgstr'"),
+    ('msgid "공감지능"\n\nmsgid "일상"\nmsgstr ""\n', 3, "PO syntax error"),  # polib's
+    # msgstr[0] without msgid_plural: read, but never filled
+    ('msgid "공감지능"\nmsgstr[0] ""\n', 2, "without a 'msgid_plural'"),
+    ('msgid "공감지능"\nmsgid_plural "공감지능들"\nmsgstr ""\n', 3, "plain 'msgstr'"),
+])
+def test_po_entry_without_its_msgstr_is_one_line_as_msgfmt_says(text, line, says):
+    with pytest.raises(InputError) as caught:
+        identity_round_trip(text.encode(), "cut.po")
+    assert caught.value.line == line and says in str(caught.value)
+
+
+def test_po_obsolete_and_previous_msgids_need_no_msgstr():
+    text = ('msgid "공감지능"\nmsgstr ""\n\n#| msgid "옛"\nmsgid "일상"\nmsgstr ""\n\n'
+            '#~ msgid "지난"\n#~ msgstr "past"\n')
+    assert identity_round_trip(text.encode(), "ok.po").counts["filled"] == 2

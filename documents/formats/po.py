@@ -163,6 +163,7 @@ def read(data: bytes, name: str, options: DocumentOptions) -> PoDocument:
         raise InputError(f"PO syntax error{': ' + message if message else ''}", name,
                          int(found.group(1)) if found else None) from None
     _check_lines(text, name)
+    _check_sections(text, name)
     _check_duplicates(po, name)
     want = (options.target_lang or "en").lower()
     language = po.metadata.get("Language", "").strip()
@@ -209,6 +210,38 @@ def _check_lines(text: str, name: str) -> None:
         if not (_KEYWORD_LINE.fullmatch(body) or _CONTINUATION.fullmatch(body)):
             what = "unterminated string" if body.count('"') % 2 else "not a PO line"
             raise InputError(f"PO syntax error: {what}: {body[:60]!r}", name, number)
+
+
+def _check_sections(text: str, name: str) -> None:
+    """Every ``msgid`` has its ``msgstr`` (``msgstr[n]`` after a ``msgid_plural``, plain
+    ``msgstr`` otherwise), as msgfmt requires. polib accepts a file cut after a ``msgid`` or
+    a ``msgid_plural`` (the entry gets an empty ``msgstr`` that has no line to be written
+    into) and a ``msgstr[0]`` without a ``msgid_plural`` (never filled)."""
+    pending: tuple[int, bool] | None = None      # (line of msgid, has msgid_plural)
+    for number, line in enumerate(text.splitlines(), start=1):
+        keyword = line.split(None, 1)[0] if line.strip() else ""
+        if keyword in ("msgctxt", "msgid"):
+            if pending is not None:
+                _missing_msgstr(pending, name)
+            if keyword == "msgid":
+                pending = (number, False)
+        elif keyword == "msgid_plural" and pending is not None:
+            pending = (pending[0], True)
+        elif keyword.startswith("msgstr"):
+            plural = keyword != "msgstr"
+            if pending is not None and plural != pending[1]:
+                what = ("'msgstr[n]' without a 'msgid_plural'" if plural else
+                        "a 'msgid_plural' with a plain 'msgstr' (it needs 'msgstr[n]')")
+                raise InputError(f"PO syntax error: {what}", name, number)
+            pending = None
+    if pending is not None:
+        _missing_msgstr(pending, name)
+
+
+def _missing_msgstr(pending: tuple[int, bool], name: str) -> None:
+    section = "msgstr[]" if pending[1] else "msgstr"
+    raise InputError(f"PO syntax error: missing '{section}' section (a cut-off file?)", name,
+                     pending[0])
 
 
 def _check_duplicates(po: polib.POFile, name: str) -> None:
