@@ -53,3 +53,13 @@ def test_po_obsolete_and_previous_msgids_need_no_msgstr():
     text = ('msgid "공감지능"\nmsgstr ""\n\n#| msgid "옛"\nmsgid "일상"\nmsgstr ""\n\n'
             '#~ msgid "지난"\n#~ msgstr "past"\n')
     assert identity_round_trip(text.encode(), "ok.po").counts["filled"] == 2
+
+
+def test_html_with_a_utf8_mark_over_euc_kr_bytes_is_one_line():
+    # An EUC-KR page (Apache httpd's Korean docs) with a UTF-8 byte-order mark put in front
+    # by an editor: UnicodeDecodeError traceback before.
+    page = "<html><head><title>제목</title></head>\n<body><p>공감지능</p></body></html>\n"
+    data = b"\xef\xbb\xbf" + page.encode("cp949")
+    with pytest.raises(InputError) as caught:
+        identity_round_trip(data, "page.html")
+    assert caught.value.line == 1 and "byte-order mark" in str(caught.value)
