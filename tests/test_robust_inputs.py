@@ -82,3 +82,20 @@ def test_yaml_nested_a_thousand_deep_is_one_line():
     with pytest.raises(InputError) as caught:
         identity_round_trip(data, "deep.yml")
     assert "\n" not in str(caught.value)
+
+
+XLIFF12 = ('<xliff xmlns="urn:oasis:names:tc:xliff:document:1.2" version="1.2">'
+           '<file original="a" source-language="ko" target-language="en" datatype="plaintext">'
+           '<body><trans-unit id="1"><source>공감지능</source></trans-unit></body></file>'
+           '</xliff>\n')
+
+
+@pytest.mark.parametrize("codec", ["utf-16-be", "utf-16-le"])
+def test_xliff_in_utf16_without_mark_or_declaration_is_read_in_its_encoding(codec):
+    # Only '<?xml' was recognised as UTF-16 without a byte-order mark; a file starting with
+    # its root element was decoded as UTF-8 (NULs and all), expat guessed UTF-16 on its own,
+    # and the span reader failed an assertion (exit 3).
+    data = XLIFF12.encode(codec)
+    result = identity_round_trip(data, "job.xlf")
+    assert result.counts["filled"] == 1
+    assert result.data.decode(codec).count("<target") == 1
