@@ -99,3 +99,12 @@ def test_xliff_in_utf16_without_mark_or_declaration_is_read_in_its_encoding(code
     result = identity_round_trip(data, "job.xlf")
     assert result.counts["filled"] == 1
     assert result.data.decode(codec).count("<target") == 1
+
+
+def test_yaml_with_a_control_character_is_one_line():
+    # PyYAML's ReaderError is not a MarkedYAMLError: its three-line message went out whole
+    # (found by tests/test_robust_fuzz.py flipping the first byte of rails-own.ko.yml).
+    data = "ko:\n  a: 가\n  b: \x01나\n".encode()
+    with pytest.raises(InputError) as caught:
+        identity_round_trip(data, "bad.yml")
+    assert "\n" not in str(caught.value) and caught.value.line == 3

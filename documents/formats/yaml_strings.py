@@ -159,8 +159,11 @@ def read(data: bytes, name: str, options: DocumentOptions) -> YamlDocument:
         mark = e.problem_mark or e.context_mark
         raise InputError(f"not valid YAML: {e.problem or e.context}", name,
                          mark.line + 1 if mark else None) from None
+    except yaml.reader.ReaderError as e:      # a character YAML does not allow
+        raise InputError(f"not valid YAML: character {e.character!r} is not allowed", name,
+                         text.count("\n", 0, e.position) + 1) from None
     except yaml.YAMLError as e:
-        raise InputError(f"not valid YAML: {e}", name) from None
+        raise InputError(f"not valid YAML: {' '.join(str(e).split())}", name) from None
     except RecursionError:
         raise InputError(f"nesting deeper than {MAX_DEPTH} levels; not an app strings file",
                          name) from None
