@@ -108,3 +108,19 @@ def test_yaml_with_a_control_character_is_one_line():
     with pytest.raises(InputError) as caught:
         identity_round_trip(data, "bad.yml")
     assert "\n" not in str(caught.value) and caught.value.line == 3
+
+
+def test_markdown_prose_inside_liquid_raw_is_translated():
+    # The Django Girls tutorial (ko/django_templates) wraps a whole paragraph in
+    # {% raw %}…{% endraw %} so Jekyll shows `{% for %}` in code spans; the body was kept as
+    # code, so the paragraph's Korean was silently left untranslated.
+    from documents.model import Code, UnitState
+    from documents.registry import read_document
+    text = ("{% raw %}`{% for %}` 와 `{% endfor %}` 사이의 내용은 반복됩니다.{% endraw %}\n\n"
+            "```\n{% raw %}{{ 코드 }}{% endraw %}\n```\n")
+    doc = read_document(text.encode(), "loop.md")
+    fill = [u for u in doc.units if u.state is UnitState.FILL]
+    assert len(fill) == 1
+    words = "".join(p for p in fill[0].source if not isinstance(p, Code))
+    assert "사이의 내용은 반복됩니다." in words
+    assert identity_round_trip(text.encode(), "loop.md").data == text.encode()

@@ -14,7 +14,7 @@ HTML, hard breaks and Hugo/Jekyll shortcodes inside them become inline codes (a 
 shortcode, ``{{< note >}}…{{< /note >}}``, is an OPEN/CLOSE pair and the text between is
 translated). Untouched: code blocks, code spans, link targets and titles, image paths, HTML
 blocks, link reference definitions, shortcodes and their arguments (and the body of the code
-shortcodes ``highlight``, ``code`` and Liquid ``raw``), heading ids ``{#id}``, footnote
+shortcodes ``highlight`` and ``code``), heading ids ``{#id}``, footnote
 references ``[^1]`` and task boxes ``- [ ]`` (Goldmark's extensions, which markdown-it's
 CommonMark would read as text and the writer would escape), front matter keys, and front matter
 values except those of the keys in ``options.extra["front_matter_keys"]`` (default ``title``
@@ -64,7 +64,10 @@ EXTENSIONS = (".md", ".markdown")
 FRONT_MATTER_KEYS = ("title", "description")
 LANG_KEYS = ("lang", "language", "locale")    # ko… becomes en, as HTML's lang does
 MASK = "\ue000"          # stands in for a shortcode while markdown-it parses (same length)
-CODE_SHORTCODES = frozenset({"highlight", "code", "raw"})
+# Bodies kept as code. Not Liquid's ``raw``: it only stops Liquid from running the tags in
+# its body, which is still Markdown prose (the Django Girls tutorial wraps whole Korean
+# paragraphs in it to show ``{% for %}`` in code spans); its tags become codes like any other.
+CODE_SHORTCODES = frozenset({"highlight", "code"})
 _SHORTCODE = re.compile(
     r"\{\{<(?:(?!\n[ \t]*\n).){0,2000}?>\}\}|\{\{%(?:(?!\n[ \t]*\n).){0,2000}?%\}\}"
     r"|\{%(?:(?!\n[ \t]*\n).){0,2000}?%\}|\{\{(?:(?!\n[ \t]*\n).){0,2000}?\}\}"
@@ -331,7 +334,7 @@ def _masked(text: str, body: int, shortcodes: list[_Shortcode]) -> str:
         if chars[i] not in "\r\n":
             chars[i] = " "
     spans = [(s.start, s.end) for s in shortcodes]
-    for i, sc in enumerate(shortcodes):              # highlight/raw bodies: code, untouched
+    for i, sc in enumerate(shortcodes):              # highlight/code bodies: untouched
         if sc.name in CODE_SHORTCODES and sc.paired:
             for later in shortcodes[i + 1:]:
                 if later.closing and later.name in (sc.name, "end" + sc.name):
