@@ -124,3 +124,19 @@ def test_markdown_prose_inside_liquid_raw_is_translated():
     words = "".join(p for p in fill[0].source if not isinstance(p, Code))
     assert "사이의 내용은 반복됩니다." in words
     assert identity_round_trip(text.encode(), "loop.md").data == text.encode()
+
+
+@pytest.mark.parametrize("eol", ["\r", "\r\n", "\n"])
+def test_po_filled_lines_keep_the_file_line_ends(eol):
+    # A CR-only PO (msgfmt accepts it) came back with LF after each written msgstr line.
+    text = eol.join(['msgid ""', 'msgstr ""', '"Content-Type: text/plain; charset=UTF-8\\n"',
+                     '"Plural-Forms: nplurals=1; plural=0;\\n"', "", 'msgid "공감지능"',
+                     'msgstr ""', "", 'msgid "%d개"', 'msgid_plural "%d개"', 'msgstr[0] ""',
+                     ""])
+    out = identity_round_trip(text.encode(), "eol.po").data.decode()
+    assert out.count(eol) >= text.count(eol) + 1        # the added msgstr[1] line too
+    if eol != "\r\n":
+        other = "\n" if eol == "\r" else "\r"
+        assert other not in out
+    else:
+        assert out.replace("\r\n", "").count("\n") == 0

@@ -95,7 +95,7 @@ class PoDocument:
         if self.mark_fuzzy and "fuzzy" not in entry.flags:
             entry.flags.insert(0, "fuzzy")
         new = str(entry).splitlines()
-        eol = "\r\n" if lines[_line(entry) - 1].endswith("\r\n") else "\n"
+        eol = _eol(lines[_line(entry) - 1])
         lo = _line(entry) - 1
         hi = next((s - 1 for s in starts if s > _line(entry)), len(lines))
         block = lines[lo:hi]
@@ -127,11 +127,17 @@ class PoDocument:
         if _PLURALS.search(header):
             header = _PLURALS.sub(lambda m: wanted, header, count=1)
         elif has_plurals:
-            eol = "\r\n" if "\r\n" in header else "\n"
+            eol = _eol(header.splitlines(keepends=True)[0])
             body = header.rstrip()
             header = body + eol + wanted + header[len(body):]
         header = _LANGUAGE.sub(lambda m: f'"Language: {self.target_lang}\\n"', header, count=1)
         lines[:first_entry - 1] = header.splitlines(keepends=True)
+
+
+def _eol(line: str) -> str:
+    """The line end a line has (CRLF, CR as old Mac editors write, LF), LF when it has none."""
+    body = line.rstrip("\r\n")
+    return line[len(body):] or "\n"
 
 
 def _line(entry: polib.POEntry) -> int:
