@@ -140,3 +140,23 @@ def test_po_filled_lines_keep_the_file_line_ends(eol):
         assert other not in out
     else:
         assert out.replace("\r\n", "").count("\n") == 0
+
+
+def test_xliff_target_built_from_a_korean_seg_source_is_well_formed():
+    # A trans-unit with a <seg-source> and no <target> (Okapi, Trados before translation):
+    # the target was cut from the seg-source with byte offsets applied to characters, so
+    # any Hangul before a segment garbled it into XML that no longer parsed.
+    from lxml import etree
+    data = ('<xliff xmlns="urn:oasis:names:tc:xliff:document:1.2" version="1.2">'
+            '<file original="a" source-language="ko" target-language="en" '
+            'datatype="plaintext"><body><trans-unit id="1">'
+            '<source>공개했다. 자세한 내용은 <ph id="1">&lt;a&gt;</ph>홈페이지에서.</source>'
+            '<seg-source><mrk mtype="seg" mid="1">공개했다.</mrk> <mrk mtype="seg" mid="2">'
+            '자세한 내용은 <ph id="1">&lt;a&gt;</ph>홈페이지에서.</mrk></seg-source>'
+            '</trans-unit></body></file></xliff>\n').encode()
+    out = identity_round_trip(data, "seg.xlf").data
+    ns = {"x": "urn:oasis:names:tc:xliff:document:1.2"}
+    marks = etree.fromstring(out).findall(".//x:target/x:mrk", ns)
+    assert [m.get("mid") for m in marks] == ["1", "2"]
+    assert [m.xpath("string()") for m in marks] == [
+        "공개했다.", "자세한 내용은 <a>홈페이지에서."]

@@ -50,7 +50,15 @@ from bitext.states import (
     xliff2_signals,
 )
 from bitext.xmlio import is_lang
-from bitext.xmlspans import Node, Raw, SpanDocument, escape_text, parse_spans, set_attributes
+from bitext.xmlspans import (
+    Node,
+    Raw,
+    SpanDocument,
+    escape_text,
+    parse_spans,
+    set_attributes,
+    splice,
+)
 from documents.model import Code, CodeKind, Content, DocumentOptions, Unit, UnitState, plain_text
 
 EXTENSIONS = (".xlf", ".xliff", ".sdlxliff", ".mqxliff")
@@ -375,10 +383,10 @@ class _Writer:
                 by_mid = {u.handle.mid: u for u in units}
                 inner = [(m.open_end, m.close_start, self._body(by_mid[m.get("mid")]))
                          for m in seg_source.iter("mrk") if m.get("mid") in by_mid]
-                start = seg_source.open_end
-                body = spans.raw(start, seg_source.close_start)
-                for lo, hi, text in sorted(inner, reverse=True):
-                    body = body[:lo - start] + text + body[hi - start:]
+                start = seg_source.open_end           # span offsets count UTF-8 bytes
+                body = splice(spans.utf8[start:seg_source.close_start],
+                              [(lo - start, hi - start, text) for lo, hi, text in inner]
+                              ).decode("utf-8")
             if target is None:
                 prefix = _prefix(spans.start_tag(source))
                 anchor = seg_source or source
