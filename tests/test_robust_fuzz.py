@@ -28,6 +28,15 @@ INLINE_VTT = ("WEBVTT\n\nNOTE 메모\n\nintro\n00:00:01.000 --> 00:00:03.500 lin
               "<v 진행자>안녕하세요, <i>여러분</i>.\n\n00:00:04.000 --> 00:00:06.000\n"
               "공감지능을 소개합니다.\n").encode()
 
+INLINE_SEG_XLF = (
+    '<?xml version="1.0" encoding="UTF-8"?>\n<xliff xmlns="urn:oasis:names:tc:xliff:document:1.2" '
+    'version="1.2">\n<file original="a" source-language="ko" target-language="en" '
+    'datatype="html"><body>\n<trans-unit id="1"><source>공개했다. 자세한 내용은 <g id="1">홈'
+    '</g>에서.</source>\n<seg-source><mrk mtype="seg" mid="1">공개했다.</mrk> <mrk mtype="seg" '
+    'mid="2">자세한 내용은 <g id="1">홈</g>에서.</mrk></seg-source></trans-unit>\n'
+    '<trans-unit id="2"><source>가격은 <bpt id="2">[</bpt>10만<ept id="2">]</ept>원</source>'
+    '</trans-unit>\n</body></file></xliff>\n').encode()
+
 CASES = [
     ("xliff/ko-en-press.xlf", None),
     ("xliff/ko-en-press.sdlxliff", None),
@@ -42,6 +51,7 @@ CASES = [
     ("appstrings/rails-own.ko.yml", None),
     ("inline.txt", None),
     ("inline.vtt", None),
+    ("inline-seg.xlf", None),
 ]
 EXAMPLES = int(os.environ.get("KOEN_FUZZ_EXAMPLES", "30"))   # more for a long local hunt
 INSERTS = [b"\x00", b"<", b"&", b'"', b"'", b"{", b"}", b"[", b"\r", b"\xff", b"\xed\xa0\x80",
@@ -53,6 +63,8 @@ def _data(case: str) -> bytes:
         return INLINE_TXT
     if case == "inline.vtt":
         return INLINE_VTT
+    if case == "inline-seg.xlf":
+        return INLINE_SEG_XLF
     return (FIXTURES / case).read_bytes()
 
 
@@ -96,6 +108,6 @@ def test_a_damaged_file_is_one_line_or_a_file(case, options):
         except InputError as e:
             assert "\n" not in str(e)
             return
-        read_document(result.data, name, options=options)
+        read_document(result.data, name, options=options)   # what we wrote reads back
 
     check()
