@@ -160,3 +160,45 @@ def test_xliff_target_built_from_a_korean_seg_source_is_well_formed():
     assert [m.get("mid") for m in marks] == ["1", "2"]
     assert [m.xpath("string()") for m in marks] == [
         "공개했다.", "자세한 내용은 <a>홈페이지에서."]
+
+
+class _OneWordEnglish:
+    """A translator that writes each sentence's Hangul as x's (one English "word" per run of
+    Hangul), so code placement has fewer words than the Korean had pieces."""
+
+    engine = None
+
+    def translate_segments(self, segments, progress=None):
+        import re
+
+        from bitext.records import AlignedSegment
+        for s in segments:
+            english = re.sub("[가-힣]+", lambda m: "x" * len(m.group()), s.source)
+            yield AlignedSegment(s.index, s.source, english, [], s.doc, s.paragraph, s.line,
+                                 s.notes, [])
+
+
+def _markdown_shape(text: str) -> list[tuple[str, str, int]]:
+    from markdown_it import MarkdownIt
+    return [(t.type, t.tag, t.nesting) for t in MarkdownIt("commonmark").parse(text)]
+
+
+@pytest.mark.parametrize("text", [
+    "***굵고 기울임***\n",             # CommonMark spec examples 412-468, in Korean
+    "***굵게** 기울임*\n",
+    "*기울임**굵게**기울임*\n",
+])
+def test_markdown_openings_that_meet_stay_one_delimiter_run(text):
+    # A space was put between every two codes of the same character, also between two
+    # openings (`*` then `**`): "* **x** *" is literal asterisks, the emphasis was lost.
+    from documents import translate_file
+    out = translate_file(text.encode(), _OneWordEnglish(), name="em.md").data.decode()
+    assert _markdown_shape(out) == _markdown_shape(text)
+
+
+def test_markdown_emphasis_the_english_leaves_empty_is_dropped():
+    # Three pairs around one English word: the last pair got nothing to wrap and was
+    # written "* *" (two literal asterisks on the page).
+    from documents import translate_file
+    out = translate_file("*가나*다라*마바*\n".encode(), _OneWordEnglish(), name="em.md").data
+    assert out.decode() == "*xxxxxx*\n"

@@ -144,16 +144,41 @@ def _escape_block_start(text: str) -> str:
 
 def _tidy(source: Content, target: Content) -> Content:
     """The English's codes made to read back as they were: spaces moved out of emphasis, and a
-    space between two codes that would run together (`` `a``b` `` is one code span), and
-    between a code span and a letter glued to it."""
-    parts = list(space_glued(source, _tight_emphasis(target), lambda code: code.placeholder))
+    space between two codes that would run together (`` `a``b` `` is one code span, ``*a**b*``
+    one run where a closing met an opening), and between a code span and a letter glued to
+    it."""
+    parts = _drop_empty_emphasis(
+        list(space_glued(source, _tight_emphasis(target), lambda code: code.placeholder)))
     out: list[str | Code] = []
     for part in parts:
         if (isinstance(part, Code) and out and isinstance(out[-1], Code) and out[-1].data
-                and part.data and out[-1].data[-1] == part.data[0] and part.data[0] in "`*_~"):
+                and part.data and out[-1].data[-1] == part.data[0] and part.data[0] in "`*_~"
+                and not _same_side(out[-1], part)):
             out.append(" ")
         out.append(part)
     return tuple(out)
+
+
+def _drop_empty_emphasis(parts: list[str | Code]) -> list[str | Code]:
+    """Emphasis the English left empty (more pairs than English words to wrap: ``*가나*다라*``
+    as one word) is dropped: ``**`` with nothing inside is not emphasis but two literal
+    asterisks on the page."""
+    out: list[str | Code] = []
+    for part in parts:
+        if (isinstance(part, Code) and part.kind is CodeKind.CLOSE and out
+                and isinstance(out[-1], Code) and out[-1].kind is CodeKind.OPEN
+                and out[-1].id == part.id and _DELIMITER.match(part.data)):
+            out.pop()
+            continue
+        out.append(part)
+    return out
+
+
+def _same_side(a: Code, b: Code) -> bool:
+    """Two openings (``*`` then ``**``) or two closings: one delimiter run, as in
+    ``***both***``, read back as the same nesting. A space between them would make the
+    opening run no opening at all (``* **x** *`` is literal asterisks)."""
+    return a.kind is b.kind and a.kind in (CodeKind.OPEN, CodeKind.CLOSE)
 
 
 def _tight_emphasis(target: Content) -> Content:
