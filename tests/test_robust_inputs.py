@@ -202,3 +202,28 @@ def test_markdown_emphasis_the_english_leaves_empty_is_dropped():
     from documents import translate_file
     out = translate_file("*가나*다라*마바*\n".encode(), _OneWordEnglish(), name="em.md").data
     assert out.decode() == "*xxxxxx*\n"
+
+
+_SEG_HEAD = ('<xliff xmlns="urn:oasis:names:tc:xliff:document:1.2" version="1.2"><file '
+             'original="a" source-language="ko" target-language="en" datatype="plaintext">'
+             '<body><trans-unit id="1"><source>가. 나.</source>\n<seg-source>')
+
+
+@pytest.mark.parametrize("segs, target, says", [
+    # the same mid twice: the first segment's English was lost (both got the second's)
+    ('<mrk mtype="seg" mid="1">가.</mrk><mrk mtype="seg" mid="1">나.</mrk>', "", "mid '1'"),
+    # ... and with target markers for them, two edits overlapped: ValueError, exit 3
+    ('<mrk mtype="seg" mid="1">가.</mrk><mrk mtype="seg" mid="1">나.</mrk>',
+     '<target><mrk mtype="seg" mid="1"/><mrk mtype="seg" mid="1"/></target>', "mid '1'"),
+    # no mid: the new target was the Korean seg-source, copied
+    ('<mrk mtype="seg">가.</mrk><mrk mtype="seg">나.</mrk>', "", "without a mid"),
+    # a segment inside a segment: overlapping edits, exit 3
+    ('<mrk mtype="seg" mid="1">가. <mrk mtype="seg" mid="2">나.</mrk></mrk>', "",
+     "inside another"),
+])
+def test_xliff_segment_markers_that_cannot_be_matched_are_one_line(segs, target, says):
+    data = (_SEG_HEAD + segs + "</seg-source>" + target +
+            "</trans-unit></body></file></xliff>\n").encode()
+    with pytest.raises(InputError) as caught:
+        identity_round_trip(data, "segs.xlf")
+    assert says in str(caught.value) and caught.value.line == 2

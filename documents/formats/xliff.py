@@ -155,6 +155,7 @@ def _units_v1(file: Node, doc: XliffDocument) -> Iterator[tuple[_Slot, str, Sign
                    xliff1_signals(tu.attrib, target_attrs,
                                   None if only is None else only.attrib, translate=translate))
             continue
+        _check_segments(marks, doc.name)
         target_marks = {} if target is None else {
             m.get("mid"): m for m in target.iter("mrk") if m.get("mtype") == "seg"}
         for mrk in marks:
@@ -168,6 +169,23 @@ def _units_v1(file: Node, doc: XliffDocument) -> Iterator[tuple[_Slot, str, Sign
                 signals = Signals(signals.progress, False, signals.locked)
             yield (_Slot(tu, mrk, target_marks.get(mid), mid=mid, sdl_seg=seg),
                    f"{unit_id}:{mid}", signals)
+
+
+def _check_segments(marks: list[Node], name: str) -> None:
+    """Segment markers are matched between seg-source and target by ``mid``: each needs
+    one, unique in its unit, and none inside another (the target's text would go to the
+    wrong segment, or two edits would overlap)."""
+    seen: set[str] = set()
+    for mrk in marks:
+        mid = mrk.get("mid")
+        if not mid:
+            raise InputError('<mrk mtype="seg"> without a mid', name, mrk.line)
+        if mid in seen:
+            raise InputError(f'two <mrk mtype="seg"> with mid {mid!r} in one trans-unit', name,
+                             mrk.line)
+        if any(a.local == "mrk" and a.get("mtype") == "seg" for a in mrk.ancestors()):
+            raise InputError('<mrk mtype="seg"> inside another segment', name, mrk.line)
+        seen.add(mid)
 
 
 def _units_v2(file: Node) -> Iterator[tuple[_Slot, str, Signals]]:
