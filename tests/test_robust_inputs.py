@@ -227,3 +227,25 @@ def test_xliff_segment_markers_that_cannot_be_matched_are_one_line(segs, target,
     with pytest.raises(InputError) as caught:
         identity_round_trip(data, "segs.xlf")
     assert says in str(caught.value) and caught.value.line == 2
+
+
+def test_po_with_three_plural_forms_becomes_valid_english():
+    # A Korean PO carrying a three-form Plural-Forms header (copied from another language):
+    # the header became English's nplurals=2 but msgstr[2] stayed, so msgfmt refused the
+    # output ("nplurals = 2 ... but some messages have 3 plural forms").
+    import shutil
+    import subprocess
+    text = ('msgid ""\nmsgstr ""\n"Content-Type: text/plain; charset=UTF-8\\n"\n'
+            '"Plural-Forms: nplurals=3; plural=(n==1 ? 0 : n==2 ? 1 : 2);\\n"\n\n'
+            'msgid "%d개 파일"\nmsgid_plural "%d개 파일"\nmsgstr[0] ""\nmsgstr[1] ""\n'
+            'msgstr[2] ""\n\n'
+            'msgid "%d개 모델"\nmsgid_plural "%d개 모델"\nmsgstr[0] "%d model"\n'
+            'msgstr[1] "%d models"\nmsgstr[2] "%d models!"\n')
+    result = identity_round_trip(text.encode(), "three.po")
+    out = result.data.decode()
+    assert "msgstr[2]" not in out and out.count("msgstr[1]") == 2
+    assert any("the first two kept" in w for w in result.document.warnings)
+    if shutil.which("msgfmt"):
+        check = subprocess.run(["msgfmt", "--check", "-o", "/dev/null", "-"], input=result.data,
+                               capture_output=True)
+        assert check.returncode == 0, check.stderr.decode()

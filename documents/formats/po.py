@@ -67,13 +67,18 @@ class PoDocument:
         starts = sorted({_line(e) for e in self.po} |
                         {_line(e) for e in self.po.obsolete_entries()})
         entries = {id(u[0].handle.entry): u[0].handle.entry for u in filled.values()}
-        if filled and self.english:  # kept plural entries with Korean's one form get two
+        if filled and self.english:  # kept plural entries get English's two forms
             for entry in self.po:
-                if entry.msgid_plural and len(entry.msgstr_plural) == 1 and \
-                        id(entry) not in entries and entry.translated():
+                if not entry.msgid_plural or id(entry) in entries or not entry.translated():
+                    continue
+                if len(entry.msgstr_plural) == 1:
                     entries[id(entry)] = entry
                     self.warnings.append(f"line {_line(entry)}: one plural form for "
                                          "English's two; written for both")
+                elif max(entry.msgstr_plural) >= 2:
+                    entries[id(entry)] = entry
+                    self.warnings.append(f"line {_line(entry)}: {len(entry.msgstr_plural)} "
+                                         "plural forms for English's two; the first two kept")
         # bottom up, then the header: line numbers above an edit stay valid
         for entry in sorted(entries.values(), key=lambda e: -_line(e)):
             self._write(lines, entry, filled.get(id(entry), []), starts)
@@ -92,6 +97,8 @@ class PoDocument:
         if entry.msgid_plural and self.english:
             entry.msgstr_plural.setdefault(1, entry.msgstr_plural.get(0, ""))
             entry.msgstr_plural.setdefault(0, entry.msgstr_plural[1])
+            for form in [n for n in entry.msgstr_plural if n >= 2]:   # the header says two
+                del entry.msgstr_plural[form]
         if self.mark_fuzzy and "fuzzy" not in entry.flags:
             entry.flags.insert(0, "fuzzy")
         new = str(entry).splitlines()
