@@ -249,3 +249,17 @@ def test_po_with_three_plural_forms_becomes_valid_english():
         check = subprocess.run(["msgfmt", "--check", "-o", "/dev/null", "-"], input=result.data,
                                capture_output=True)
         assert check.returncode == 0, check.stderr.decode()
+
+
+@pytest.mark.parametrize("text", [
+    "가나다  \n     라마바\n",                 # CommonMark spec example 638, in Korean
+    "*가나다  \n라마바*\n",                    # example 640
+    "> 가나다\\\n> 라마바\n",
+])
+def test_markdown_hard_break_the_english_puts_first_or_last_is_dropped(text):
+    # With one English word the break code landed before it: "  \n     xxxxxx", an empty
+    # first line and an indented rest that Markdown reads as a code block.
+    from documents import translate_file
+    out = translate_file(text.encode(), _OneWordEnglish(), name="br.md").data.decode()
+    assert _markdown_shape(out) == _markdown_shape(text)
+    assert "\n" not in out.rstrip("\n")

@@ -78,6 +78,7 @@ _SHORTCODE_NAME = re.compile(r"\{[{%][<%]?-?\s*(/|end)?\s*([\w.-]+)")
 _SELF_CLOSING = re.compile(r"/\s*[>%]\}\}$")
 _SOFTBREAK = re.compile(r"[ \t]*\n[ \t]*")
 _HARDBREAK = re.compile(r"[ \t]*\\?\n[ \t]*")
+_BREAK_CODE = re.compile(r"[ \t]*\\?\r?\n[ \t>]*")     # a hard break code's text (with prefix)
 _MASKED_RUN = re.compile(MASK + "+")
 _ESCAPE = re.compile(r"([\\`*_\[\]<>|~#])")
 _ENTITY_LIKE = re.compile(r"&(?=#?\w+;)")
@@ -147,8 +148,8 @@ def _tidy(source: Content, target: Content) -> Content:
     space between two codes that would run together (`` `a``b` `` is one code span, ``*a**b*``
     one run where a closing met an opening), and between a code span and a letter glued to
     it."""
-    parts = _drop_empty_emphasis(
-        list(space_glued(source, _tight_emphasis(target), lambda code: code.placeholder)))
+    parts = _drop_edge_breaks(_drop_empty_emphasis(
+        list(space_glued(source, _tight_emphasis(target), lambda code: code.placeholder))))
     out: list[str | Code] = []
     for part in parts:
         if (isinstance(part, Code) and out and isinstance(out[-1], Code) and out[-1].data
@@ -172,6 +173,27 @@ def _drop_empty_emphasis(parts: list[str | Code]) -> list[str | Code]:
             continue
         out.append(part)
     return out
+
+
+def _drop_edge_breaks(parts: list[str | Code]) -> list[str | Code]:
+    """A hard line break the English put before all its words or after them is dropped: a
+    paragraph cannot start with one (``  \n`` first leaves an empty line and the indented
+    rest may read as code), and one at the end is no break at all."""
+    def is_break(part: str | Code) -> bool:
+        return (isinstance(part, Code) and part.kind is CodeKind.ISOLATED
+                and _BREAK_CODE.fullmatch(part.data) is not None)
+
+    words = [i for i, part in enumerate(parts) if not (isinstance(part, str)
+                                                       and not part.strip())]
+    drop = set()
+    for order, around in ((words, CodeKind.OPEN), (words[::-1], CodeKind.CLOSE)):
+        for i in order:                 # breaks before the first word (openings between
+            part = parts[i]             # them do not count), then after the last one
+            if is_break(part):
+                drop.add(i)
+            elif not (isinstance(part, Code) and part.kind is around):
+                break
+    return [part for i, part in enumerate(parts) if i not in drop]
 
 
 def _same_side(a: Code, b: Code) -> bool:
