@@ -28,7 +28,9 @@ _DECLARED = re.compile(rb"""^<\?xml[^>]*?\sencoding\s*=\s*["']([A-Za-z][A-Za-z0-
 _BOMS = ((codecs.BOM_UTF32_LE, "utf-32-le"), (codecs.BOM_UTF32_BE, "utf-32-be"),
          (codecs.BOM_UTF8, "utf-8"), (codecs.BOM_UTF16_LE, "utf-16-le"),
          (codecs.BOM_UTF16_BE, "utf-16-be"))
-_NO_BOM_UTF16 = ((b"<\x00?\x00", "utf-16-le"), (b"\x00<\x00?", "utf-16-be"))
+# UTF-16 without a byte-order mark: '<' and a NUL, whether '<?xml' or the root's '<' comes
+# first (XML 1.0 appendix F; UTF-8 text never starts with a NUL next to '<').
+_NO_BOM_UTF16 = ((b"<\x00", "utf-16-le"), (b"\x00<", "utf-16-be"))
 
 
 # --------------------------------------------------------------------------- reading

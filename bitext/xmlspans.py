@@ -19,6 +19,7 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
+from bitext.errors import InputError
 from bitext.xmlio import XmlText, decode_xml, defused_parser, feed_xml, xml_text
 
 # A start tag from '<' to its '>' (attribute values may hold '>').
@@ -129,8 +130,9 @@ def splice(data: bytes, edits: list[tuple[int, int, str]]) -> bytes:
 class _SpanTarget:
     """ElementTree parser target that builds :class:`Node`s with their spans."""
 
-    def __init__(self, utf8: bytes) -> None:
+    def __init__(self, utf8: bytes, name: str = "") -> None:
         self.utf8 = utf8
+        self.name = name
         self.parser: object = None
         self.stack: list[Node] = []
         self.root: Node | None = None
@@ -142,7 +144,9 @@ class _SpanTarget:
     def start(self, tag: str, attrs: dict[str, str]) -> None:
         index, line, column = self._where()
         match = _START_TAG.match(self.utf8, index)
-        assert match is not None, "expat reported a start tag here"
+        if match is None:    # expat read other bytes than these (it guessed an encoding)
+            raise InputError("cannot find this start tag in the file's bytes (an encoding "
+                             "the file does not declare?)", self.name, line)
         parent = self.stack[-1] if self.stack else None
         node = Node(tag, dict(attrs), line, column, index, match.end(), parent=parent)
         if parent is None:
@@ -188,7 +192,7 @@ def parse_spans(data: bytes, name: str) -> SpanDocument:
     """Parse untrusted XML (defused, any encoding :func:`decode_xml` reads) with spans."""
     source = decode_xml(data, name)
     utf8 = source.text.encode("utf-8")
-    target = _SpanTarget(utf8)
+    target = _SpanTarget(utf8, name)
     parser = defused_parser(target)
     target.parser = parser
     root = feed_xml(parser, utf8, name)

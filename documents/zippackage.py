@@ -49,7 +49,11 @@ class ZipPackage:
         """One entry inflated (bounded by its declared size, CRC checked)."""
         try:
             return self.archive.read(entry)
-        except (zipfile.BadZipFile, zlib.error, EOFError, OSError) as e:
+        except (zipfile.BadZipFile, zlib.error, EOFError, OSError, ValueError,
+                struct.error) as e:
+            # ValueError: a central directory whose offsets point before the file's start
+            # (bytes cut out of the middle: "negative seek value"), or a local header whose
+            # name is not in its declared encoding (UnicodeDecodeError)
             raise InputError(f"corrupt zip entry {entry}: {e}", self.name) from None
         except (NotImplementedError, RuntimeError) as e:   # unknown method, encrypted
             raise InputError(f"cannot read zip entry {entry}: {e}", self.name) from None

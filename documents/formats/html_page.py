@@ -92,7 +92,14 @@ def _codec_for(label: str) -> str | None:
 def _decode(data: bytes, name: str, warnings: list[str]) -> tuple[str, str, bool]:
     """(text, encoding, had a UTF-8 BOM): the declared charset first, as a browser does."""
     if data.startswith(codecs.BOM_UTF8):
-        return unicodedata.normalize("NFC", data[3:].decode("utf-8", "strict")), "utf-8", True
+        try:
+            text = data[3:].decode("utf-8", "strict")
+        except UnicodeDecodeError as e:    # a browser goes by the mark: the page is garbled
+            line = data[:3 + e.start].count(b"\n") + 1
+            raise InputError(f"starts with a UTF-8 byte-order mark but is not UTF-8 (byte "
+                             f"{e.object[e.start]:#04x}); save it again in one encoding",
+                             name, line) from None
+        return unicodedata.normalize("NFC", text), "utf-8", True
     if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         return decode(data, name).text, "utf-16", True     # written as UTF-8 with its BOM
     declared = _DECLARED.search(data[:4096])

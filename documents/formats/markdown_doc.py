@@ -14,7 +14,7 @@ HTML, hard breaks and Hugo/Jekyll shortcodes inside them become inline codes (a 
 shortcode, ``{{< note >}}…{{< /note >}}``, is an OPEN/CLOSE pair and the text between is
 translated). Untouched: code blocks, code spans, link targets and titles, image paths, HTML
 blocks, link reference definitions, shortcodes and their arguments (and the body of the code
-shortcodes ``highlight``, ``code`` and Liquid ``raw``), heading ids ``{#id}``, footnote
+shortcodes ``highlight`` and ``code``), heading ids ``{#id}``, footnote
 references ``[^1]`` and task boxes ``- [ ]`` (Goldmark's extensions, which markdown-it's
 CommonMark would read as text and the writer would escape), front matter keys, and front matter
 values except those of the keys in ``options.extra["front_matter_keys"]`` (default ``title``
@@ -65,7 +65,10 @@ NAME = "markdown"  # what --input-format and the report call this format
 FRONT_MATTER_KEYS = ("title", "description")
 LANG_KEYS = ("lang", "language", "locale")    # ko… becomes en, as HTML's lang does
 MASK = "\ue000"          # stands in for a shortcode while markdown-it parses (same length)
-CODE_SHORTCODES = frozenset({"highlight", "code", "raw"})
+# Bodies kept as code. Not Liquid's ``raw``: it only stops Liquid from running the tags in
+# its body, which is still Markdown prose (the Django Girls tutorial wraps whole Korean
+# paragraphs in it to show ``{% for %}`` in code spans); its tags become codes like any other.
+CODE_SHORTCODES = frozenset({"highlight", "code"})
 _SHORTCODE = re.compile(
     r"\{\{<(?:(?!\n[ \t]*\n).){0,2000}?>\}\}|\{\{%(?:(?!\n[ \t]*\n).){0,2000}?%\}\}"
     r"|\{%(?:(?!\n[ \t]*\n).){0,2000}?%\}|\{\{(?:(?!\n[ \t]*\n).){0,2000}?\}\}"
@@ -76,6 +79,7 @@ _SHORTCODE_NAME = re.compile(r"\{[{%][<%]?-?\s*(/|end)?\s*([\w.-]+)")
 _SELF_CLOSING = re.compile(r"/\s*[>%]\}\}$")
 _SOFTBREAK = re.compile(r"[ \t]*\n[ \t]*")
 _HARDBREAK = re.compile(r"[ \t]*\\?\n[ \t]*")
+_BREAK_CODE = re.compile(r"[ \t]*\\?\r?\n[ \t>]*")     # a hard break code's text (with prefix)
 _MASKED_RUN = re.compile(MASK + "+")
 _ESCAPE = re.compile(r"([\\`*_\[\]<>|~#])")
 _ENTITY_LIKE = re.compile(r"&(?=#?\w+;)")
@@ -142,16 +146,62 @@ def _escape_block_start(text: str) -> str:
 
 def _tidy(source: Content, target: Content) -> Content:
     """The English's codes made to read back as they were: spaces moved out of emphasis, and a
-    space between two codes that would run together (`` `a``b` `` is one code span), and
-    between a code span and a letter glued to it."""
-    parts = list(space_glued(source, _tight_emphasis(target), lambda code: code.placeholder))
+    space between two codes that would run together (`` `a``b` `` is one code span, ``*a**b*``
+    one run where a closing met an opening), and between a code span and a letter glued to
+    it."""
+    parts = _drop_edge_breaks(_drop_empty_emphasis(
+        list(space_glued(source, _tight_emphasis(target), lambda code: code.placeholder))))
     out: list[str | Code] = []
     for part in parts:
         if (isinstance(part, Code) and out and isinstance(out[-1], Code) and out[-1].data
-                and part.data and out[-1].data[-1] == part.data[0] and part.data[0] in "`*_~"):
+                and part.data and out[-1].data[-1] == part.data[0] and part.data[0] in "`*_~"
+                and not _same_side(out[-1], part)):
             out.append(" ")
         out.append(part)
     return tuple(out)
+
+
+def _drop_empty_emphasis(parts: list[str | Code]) -> list[str | Code]:
+    """Emphasis the English left empty (more pairs than English words to wrap: ``*가나*다라*``
+    as one word) is dropped: ``**`` with nothing inside is not emphasis but two literal
+    asterisks on the page."""
+    out: list[str | Code] = []
+    for part in parts:
+        if (isinstance(part, Code) and part.kind is CodeKind.CLOSE and out
+                and isinstance(out[-1], Code) and out[-1].kind is CodeKind.OPEN
+                and out[-1].id == part.id and _DELIMITER.match(part.data)):
+            out.pop()
+            continue
+        out.append(part)
+    return out
+
+
+def _drop_edge_breaks(parts: list[str | Code]) -> list[str | Code]:
+    """A hard line break the English put before all its words or after them is dropped: a
+    paragraph cannot start with one (``  \n`` first leaves an empty line and the indented
+    rest may read as code), and one at the end is no break at all."""
+    def is_break(part: str | Code) -> bool:
+        return (isinstance(part, Code) and part.kind is CodeKind.ISOLATED
+                and _BREAK_CODE.fullmatch(part.data) is not None)
+
+    words = [i for i, part in enumerate(parts) if not (isinstance(part, str)
+                                                       and not part.strip())]
+    drop = set()
+    for order, around in ((words, CodeKind.OPEN), (words[::-1], CodeKind.CLOSE)):
+        for i in order:                 # breaks before the first word (openings between
+            part = parts[i]             # them do not count), then after the last one
+            if is_break(part):
+                drop.add(i)
+            elif not (isinstance(part, Code) and part.kind is around):
+                break
+    return [part for i, part in enumerate(parts) if i not in drop]
+
+
+def _same_side(a: Code, b: Code) -> bool:
+    """Two openings (``*`` then ``**``) or two closings: one delimiter run, as in
+    ``***both***``, read back as the same nesting. A space between them would make the
+    opening run no opening at all (``* **x** *`` is literal asterisks)."""
+    return a.kind is b.kind and a.kind in (CodeKind.OPEN, CodeKind.CLOSE)
 
 
 def _tight_emphasis(target: Content) -> Content:
@@ -332,7 +382,7 @@ def _masked(text: str, body: int, shortcodes: list[_Shortcode]) -> str:
         if chars[i] not in "\r\n":
             chars[i] = " "
     spans = [(s.start, s.end) for s in shortcodes]
-    for i, sc in enumerate(shortcodes):              # highlight/raw bodies: code, untouched
+    for i, sc in enumerate(shortcodes):              # highlight/code bodies: untouched
         if sc.name in CODE_SHORTCODES and sc.paired:
             for later in shortcodes[i + 1:]:
                 if later.closing and later.name in (sc.name, "end" + sc.name):

@@ -67,13 +67,18 @@ class PoDocument:
         starts = sorted({_line(e) for e in self.po} |
                         {_line(e) for e in self.po.obsolete_entries()})
         entries = {id(u[0].handle.entry): u[0].handle.entry for u in filled.values()}
-        if filled and self.english:  # kept plural entries with Korean's one form get two
+        if filled and self.english:  # kept plural entries get English's two forms
             for entry in self.po:
-                if entry.msgid_plural and len(entry.msgstr_plural) == 1 and \
-                        id(entry) not in entries and entry.translated():
+                if not entry.msgid_plural or id(entry) in entries or not entry.translated():
+                    continue
+                if len(entry.msgstr_plural) == 1:
                     entries[id(entry)] = entry
                     self.warnings.append(f"line {_line(entry)}: one plural form for "
                                          "English's two; written for both")
+                elif max(entry.msgstr_plural) >= 2:
+                    entries[id(entry)] = entry
+                    self.warnings.append(f"line {_line(entry)}: {len(entry.msgstr_plural)} "
+                                         "plural forms for English's two; the first two kept")
         # bottom up, then the header: line numbers above an edit stay valid
         for entry in sorted(entries.values(), key=lambda e: -_line(e)):
             self._write(lines, entry, filled.get(id(entry), []), starts)
@@ -92,10 +97,12 @@ class PoDocument:
         if entry.msgid_plural and self.english:
             entry.msgstr_plural.setdefault(1, entry.msgstr_plural.get(0, ""))
             entry.msgstr_plural.setdefault(0, entry.msgstr_plural[1])
+            for form in [n for n in entry.msgstr_plural if n >= 2]:   # the header says two
+                del entry.msgstr_plural[form]
         if self.mark_fuzzy and "fuzzy" not in entry.flags:
             entry.flags.insert(0, "fuzzy")
         new = str(entry).splitlines()
-        eol = "\r\n" if lines[_line(entry) - 1].endswith("\r\n") else "\n"
+        eol = _eol(lines[_line(entry) - 1])
         lo = _line(entry) - 1
         hi = next((s - 1 for s in starts if s > _line(entry)), len(lines))
         block = lines[lo:hi]
@@ -127,11 +134,17 @@ class PoDocument:
         if _PLURALS.search(header):
             header = _PLURALS.sub(lambda m: wanted, header, count=1)
         elif has_plurals:
-            eol = "\r\n" if "\r\n" in header else "\n"
+            eol = _eol(header.splitlines(keepends=True)[0])
             body = header.rstrip()
             header = body + eol + wanted + header[len(body):]
         header = _LANGUAGE.sub(lambda m: f'"Language: {self.target_lang}\\n"', header, count=1)
         lines[:first_entry - 1] = header.splitlines(keepends=True)
+
+
+def _eol(line: str) -> str:
+    """The line end a line has (CRLF, CR as old Mac editors write, LF), LF when it has none."""
+    body = line.rstrip("\r\n")
+    return line[len(body):] or "\n"
 
 
 def _line(entry: polib.POEntry) -> int:
@@ -163,6 +176,7 @@ def read(data: bytes, name: str, options: DocumentOptions) -> PoDocument:
         raise InputError(f"PO syntax error{': ' + message if message else ''}", name,
                          int(found.group(1)) if found else None) from None
     _check_lines(text, name)
+    _check_sections(text, name)
     _check_duplicates(po, name)
     want = (options.target_lang or "en").lower()
     language = po.metadata.get("Language", "").strip()
@@ -209,6 +223,38 @@ def _check_lines(text: str, name: str) -> None:
         if not (_KEYWORD_LINE.fullmatch(body) or _CONTINUATION.fullmatch(body)):
             what = "unterminated string" if body.count('"') % 2 else "not a PO line"
             raise InputError(f"PO syntax error: {what}: {body[:60]!r}", name, number)
+
+
+def _check_sections(text: str, name: str) -> None:
+    """Every ``msgid`` has its ``msgstr`` (``msgstr[n]`` after a ``msgid_plural``, plain
+    ``msgstr`` otherwise), as msgfmt requires. polib accepts a file cut after a ``msgid`` or
+    a ``msgid_plural`` (the entry gets an empty ``msgstr`` that has no line to be written
+    into) and a ``msgstr[0]`` without a ``msgid_plural`` (never filled)."""
+    pending: tuple[int, bool] | None = None      # (line of msgid, has msgid_plural)
+    for number, line in enumerate(text.splitlines(), start=1):
+        keyword = line.split(None, 1)[0] if line.strip() else ""
+        if keyword in ("msgctxt", "msgid"):
+            if pending is not None:
+                _missing_msgstr(pending, name)
+            if keyword == "msgid":
+                pending = (number, False)
+        elif keyword == "msgid_plural" and pending is not None:
+            pending = (pending[0], True)
+        elif keyword.startswith("msgstr"):
+            plural = keyword != "msgstr"
+            if pending is not None and plural != pending[1]:
+                what = ("'msgstr[n]' without a 'msgid_plural'" if plural else
+                        "a 'msgid_plural' with a plain 'msgstr' (it needs 'msgstr[n]')")
+                raise InputError(f"PO syntax error: {what}", name, number)
+            pending = None
+    if pending is not None:
+        _missing_msgstr(pending, name)
+
+
+def _missing_msgstr(pending: tuple[int, bool], name: str) -> None:
+    section = "msgstr[]" if pending[1] else "msgstr"
+    raise InputError(f"PO syntax error: missing '{section}' section (a cut-off file?)", name,
+                     pending[0])
 
 
 def _check_duplicates(po: polib.POFile, name: str) -> None:

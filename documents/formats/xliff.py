@@ -50,7 +50,15 @@ from bitext.states import (
     xliff2_signals,
 )
 from bitext.xmlio import is_lang
-from bitext.xmlspans import Node, Raw, SpanDocument, escape_text, parse_spans, set_attributes
+from bitext.xmlspans import (
+    Node,
+    Raw,
+    SpanDocument,
+    escape_text,
+    parse_spans,
+    set_attributes,
+    splice,
+)
 from documents.model import Code, CodeKind, Content, DocumentOptions, Unit, UnitState, plain_text
 
 EXTENSIONS = (".xlf", ".xliff", ".sdlxliff", ".mqxliff")
@@ -147,6 +155,7 @@ def _units_v1(file: Node, doc: XliffDocument) -> Iterator[tuple[_Slot, str, Sign
                    xliff1_signals(tu.attrib, target_attrs,
                                   None if only is None else only.attrib, translate=translate))
             continue
+        _check_segments(marks, doc.name)
         target_marks = {} if target is None else {
             m.get("mid"): m for m in target.iter("mrk") if m.get("mtype") == "seg"}
         for mrk in marks:
@@ -160,6 +169,23 @@ def _units_v1(file: Node, doc: XliffDocument) -> Iterator[tuple[_Slot, str, Sign
                 signals = Signals(signals.progress, False, signals.locked)
             yield (_Slot(tu, mrk, target_marks.get(mid), mid=mid, sdl_seg=seg),
                    f"{unit_id}:{mid}", signals)
+
+
+def _check_segments(marks: list[Node], name: str) -> None:
+    """Segment markers are matched between seg-source and target by ``mid``: each needs
+    one, unique in its unit, and none inside another (the target's text would go to the
+    wrong segment, or two edits would overlap)."""
+    seen: set[str] = set()
+    for mrk in marks:
+        mid = mrk.get("mid")
+        if not mid:
+            raise InputError('<mrk mtype="seg"> without a mid', name, mrk.line)
+        if mid in seen:
+            raise InputError(f'two <mrk mtype="seg"> with mid {mid!r} in one trans-unit', name,
+                             mrk.line)
+        if any(a.local == "mrk" and a.get("mtype") == "seg" for a in mrk.ancestors()):
+            raise InputError('<mrk mtype="seg"> inside another segment', name, mrk.line)
+        seen.add(mid)
 
 
 def _units_v2(file: Node) -> Iterator[tuple[_Slot, str, Signals]]:
@@ -375,10 +401,10 @@ class _Writer:
                 by_mid = {u.handle.mid: u for u in units}
                 inner = [(m.open_end, m.close_start, self._body(by_mid[m.get("mid")]))
                          for m in seg_source.iter("mrk") if m.get("mid") in by_mid]
-                start = seg_source.open_end
-                body = spans.raw(start, seg_source.close_start)
-                for lo, hi, text in sorted(inner, reverse=True):
-                    body = body[:lo - start] + text + body[hi - start:]
+                start = seg_source.open_end           # span offsets count UTF-8 bytes
+                body = splice(spans.utf8[start:seg_source.close_start],
+                              [(lo - start, hi - start, text) for lo, hi, text in inner]
+                              ).decode("utf-8")
             if target is None:
                 prefix = _prefix(spans.start_tag(source))
                 anchor = seg_source or source
