@@ -65,15 +65,20 @@ def test_html_with_a_utf8_mark_over_euc_kr_bytes_is_one_line():
     assert caught.value.line == 1 and "byte-order mark" in str(caught.value)
 
 
-def test_yaml_with_a_five_megabyte_value_reads_in_seconds():
+def test_yaml_with_a_five_megabyte_value_is_read_by_libyaml():
     # PyYAML's pure-Python scanner took over 15 s on a 5 MB plain scalar (and timed out on
-    # a 700 kB one of markup); libyaml's composer reads it in a fraction of a second.
-    import time
+    # a 700 kB one of markup); libyaml's composer reads it in a fraction of a second. The
+    # time itself is a benchmark's business: here, that the C loader is the one used where
+    # PyYAML has it, and that a 5 MB value is read and written back whole.
+    import yaml
+
+    from documents.formats import yaml_strings
+
+    if getattr(yaml, "__with_libyaml__", False):
+        assert yaml_strings._LOADER is yaml.CSafeLoader
     data = b"ko:\n  big: " + b"a" * 5_000_000 + b"\n  hello: \xec\x95\x88\xeb\x85\x95\n"
-    began = time.perf_counter()
     result = identity_round_trip(data, "big.yml")
     assert result.counts["filled"] == 1
-    assert time.perf_counter() - began < 8
 
 
 def test_yaml_nested_a_thousand_deep_is_one_line():
