@@ -24,8 +24,9 @@ from __future__ import annotations
 import html
 import os
 import re
+from collections import Counter
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Protocol
 
@@ -33,12 +34,13 @@ from bitext.errors import InputError
 from bitext.files import read_bytes
 from bitext.qa.issue import QAIssue
 from bitext.records import AlignedSegment, TermStatus
-from documents import align
+from documents import align, standins
 from documents.codes import missing_or_extra, nesting_problem
 from documents.model import Code, CodeKind, Content, Document, DocumentOptions, Unit, UnitState
 from documents.placeholders import mask, unmask
 from documents.registry import read_document
 from documents.text import has_korean
+from glossary.match import TermMatch
 from translate.segment import MAX_CHARS, Segment, cut_long, split_sentences
 
 ALIGNERS = ("attention", "proportional")
@@ -62,6 +64,9 @@ class DocumentResult:
     document: Document
     segments: list[AlignedSegment]     # every translated sentence, in file order
     counts: dict[str, int]             # filled, kept, skipped
+    # placeholder stand-ins: kept by the engine, forced (dropped, then enforced), lost
+    # (placed by alignment instead)
+    standins: dict[str, int] = field(default_factory=dict)
 
     @property
     def findings(self) -> list[tuple[Unit, QAIssue]]:
@@ -79,6 +84,10 @@ class _Placed:
     target: int = -1                   # offset in the unit's English
     kind: CodeKind = CodeKind.ISOLATED  # as placed: an isolated <a>…</a> pair is a pair here
     pair: str = ""                     # what its partner shares (the id, for real pairs)
+    fixed: bool = False                # placed by its stand-in: ``local`` in ``sentence``
+    sentence: int = -1
+    local: int = 0
+    space_before: bool = False         # its stand-in took a space along: write it back
 
 
 @dataclass
@@ -88,6 +97,8 @@ class _Sentence:
     notes: tuple[str, ...]
     result: AlignedSegment | None = None
     target_start: int = 0              # where its English starts in the unit's English
+    sent: str = ""                     # the source as sent: with stand-ins (else empty)
+    standins: list[tuple[_Placed, str, int]] = field(default_factory=list)  # code, it, at
 
 
 @dataclass
@@ -95,6 +106,7 @@ class _Plan:
     unit: Unit
     content: Content                   # the source with placeholders as codes
     own: frozenset[str]                # ids of the placeholder codes made here
+    hard: frozenset[str]               # of those, ICU syntax (never a word)
     text: str                          # the plain text (no codes)
     codes: list[_Placed]
     sentences: list[_Sentence]
@@ -103,7 +115,7 @@ class _Plan:
     tree: list[_Node] = field(default_factory=list)                  # codes as placed, nested
 
 
-def _plan(unit: Unit, name: str, max_chars: int) -> _Plan:
+def _plan(unit: Unit, name: str, max_chars: int, use_standins: bool = True) -> _Plan:
     problem = nesting_problem(unit.source)
     if problem:
         where = f"unit {unit.id}: " if unit.id and unit.line is None else ""
@@ -122,7 +134,103 @@ def _plan(unit: Unit, name: str, max_chars: int) -> _Plan:
     cuts.append(len(text))
     _pair_tags(codes)
     sentences = [s for lo, hi in zip(cuts, cuts[1:]) for s in _split(text, lo, hi, max_chars)]
-    return _Plan(unit, content, masked.ids if masked else frozenset(), text, codes, sentences)
+    plan = _Plan(unit, content, masked.ids if masked else frozenset(), hard, text, codes,
+                 sentences)
+    if use_standins:
+        _give_standins(plan)
+    return plan
+
+
+def _hangul(ch: str) -> bool:
+    return "\uac00" <= ch <= "\ud7a3"
+
+
+def _give_standins(plan: _Plan) -> None:
+    """Each placeholder that is a word of a sentence gets a stand-in the engine sees
+    (:mod:`documents.standins`): a placeholder at or inside a sentence (``{name}님, 환영합니다``),
+    and an isolated format code strictly inside one and not inside a word (``<x/>`` for an
+    image). Not: ICU syntax, codes paired as HTML tags, a code sharing its offset with another
+    code (``<b>{name}</b>``: the pair's placement decides), codes between sentences."""
+    text = plan.text
+    at_count = Counter(c.at for c in plan.codes if c.code.id not in plan.hard)
+    claimed: set[int] = set()
+    hard = [c for c in plan.codes if c.code.id in plan.hard]
+    for i, s in enumerate(plan.sentences):
+        mine: list[_Placed] = []
+        for c in plan.codes:
+            if id(c) in claimed or c.kind is not CodeKind.ISOLATED or at_count[c.at] > 1:
+                continue
+            if c.code.placeholder:
+                if c.code.id not in plan.own or c.code.id in plan.hard:
+                    continue
+                if not s.start <= c.at <= s.end or (
+                        c.at == s.end and i + 1 < len(plan.sentences)
+                        and plan.sentences[i + 1].start == c.at):
+                    continue
+                if any(h.at == c.at and (h.order < c.order if c.at == s.end
+                                         else h.order > c.order if c.at == s.start else False)
+                       for h in hard):          # an ICU cut between it and the sentence
+                    continue
+            elif not s.start < c.at < s.end or (_hangul(text[c.at - 1])
+                                                and _hangul(text[c.at])):
+                continue
+            mine.append(c)
+        if not mine:
+            continue
+        source = text[s.start:s.end]
+        chosen = standins.choose([c.code.placeholder and standins.numeric(c.code.data)
+                                  for c in mine], source)
+        picked = [(c, w) for c, w in zip(mine, chosen) if w is not None]
+        s.sent, where = standins.insert(source, [(c.at - s.start, w) for c, w in picked])
+        s.standins = [(c, w, at) for (c, w), at in zip(picked, where)]
+        claimed.update(id(c) for c, _ in picked)
+
+
+def _take_back(plan: _Plan, i: int, result: AlignedSegment, tally: Counter[str]) -> None:
+    """The sentence's result with its stand-ins swapped out: the English and the source
+    without them (offsets of terms and findings moved to match), each stand-in's place
+    given to its code. Stand-ins are not glossary terms: their records are dropped, and so
+    are findings about them (a number or Latin word "missing" that is the stand-in)."""
+    s = plan.sentences[i]
+    if not s.standins:
+        return
+    names = [w for _, w, _ in s.standins]
+    in_source = tuple((at, at + len(w)) for _, w, at in s.standins)
+    if result.translation == s.sent:     # copied: everything stays where it was
+        found = standins.Found(plan.text[s.start:s.end],
+                               {w: c.at - s.start for c, w, _ in s.standins}, in_source,
+                               frozenset())
+    else:
+        found = standins.find(result.translation, names)
+    strategy = {r.source: r.strategy for r in result.terms if r.source in names
+                and r.status is TermStatus.APPLIED}
+    for c, w, _ in s.standins:
+        if w in found.at:
+            c.fixed, c.sentence, c.local = True, i, found.at[w]
+            c.space_before = w in found.spaced
+            tally["forced" if strategy.get(w) == "prefix" else "kept"] += 1
+        else:
+            tally["lost"] += 1
+
+    def src(x: int) -> int:
+        return standins.map_offset(x, in_source)
+
+
+    def tgt(x: int | None) -> int | None:
+        return None if x is None else standins.map_offset(x, found.removed)
+
+    result.terms = [replace(r, start=src(r.start), end=src(r.end),
+                            target_start=tgt(r.target_start), target_end=tgt(r.target_end))
+                    for r in result.terms if r.source not in names]
+    kept = []
+    for q in result.qa:
+        cut = in_source if q.side == "source" else found.removed
+        if any(w in q.message for w in names) or standins.overlaps(q.start, q.end, cut):
+            continue
+        kept.append(replace(q, start=standins.map_offset(q.start, cut),
+                            end=standins.map_offset(q.end, cut)))
+    result.qa = kept
+    result.source, result.translation = plan.text[s.start:s.end], found.text
 
 
 _WRAPPER = re.compile(r"\s*<(\w+)\b[^>]*>(.*)</\1>\s*", re.S)
@@ -221,10 +329,13 @@ def _chunks(line: str) -> Iterator[tuple[int, str]]:
 # --------------------------------------------------------------------------- translating
 
 def translate_document(translator: SegmentTranslator, document: Document, *,
-                       aligner: str = "attention", max_chars: int = MAX_CHARS
-                       ) -> DocumentResult:
+                       aligner: str = "attention", max_chars: int = MAX_CHARS,
+                       use_standins: bool = True) -> DocumentResult:
     """Fill every FILL unit of ``document`` with its English; return the file and the
-    aligned sentences. Units whose text has no Korean are skipped (and counted)."""
+    aligned sentences. Units whose text has no Korean are skipped (and counted).
+
+    ``use_standins=False`` is the older way (every placeholder cut out of the text and put
+    back by alignment), kept for measuring against (``benchmarks/bench_placeholders.py``)."""
     if aligner not in ALIGNERS:
         raise ValueError(f"unknown aligner {aligner!r} (choose from {', '.join(ALIGNERS)})")
     doc_name = Path(document.name).name
@@ -232,23 +343,24 @@ def translate_document(translator: SegmentTranslator, document: Document, *,
     for unit in document.units:
         if unit.state is not UnitState.FILL:
             continue
-        plan = _plan(unit, document.name, max_chars)
+        plan = _plan(unit, document.name, max_chars, use_standins)
         if not has_korean(plan.text):
             unit.state, unit.reason = UnitState.SKIP, "no Korean"
             continue
         plans.append(plan)
-    segments = [Segment(0, plan.text[s.start:s.end], number, plan.unit.line or 0, doc_name,
-                        s.notes)
+    segments = [Segment(0, s.sent or plan.text[s.start:s.end], number, plan.unit.line or 0,
+                        doc_name, s.notes, _forced(s))
                 for number, plan in enumerate(plans, start=1) for s in plan.sentences]
-    segments = [Segment(i, s.source, s.paragraph, s.line, s.doc, s.notes)
-                for i, s in enumerate(segments, start=1)]
+    segments = [replace(s, index=i) for i, s in enumerate(segments, start=1)]
     results = iter(translator.translate_segments(segments)) if segments else iter(())
     all_segments: list[AlignedSegment] = []
+    tally: Counter[str] = Counter()
     for plan in plans:
-        for sentence in plan.sentences:
+        for k, sentence in enumerate(plan.sentences):
             result = next(results)
             if plan.unit.line is None:
                 result.line = None
+            _take_back(plan, k, result, tally)
             sentence.result = result
             all_segments.append(result)
     alignments = _alignments(translator, plans, aligner)
@@ -257,13 +369,18 @@ def translate_document(translator: SegmentTranslator, document: Document, *,
     counts = {"filled": 0, "kept": 0, "skipped": 0}
     for unit in document.units:
         counts[{"fill": "filled", "keep": "kept", "skip": "skipped"}[unit.state.value]] += 1
-    return DocumentResult(document.render(), document, all_segments, counts)
+    return DocumentResult(document.render(), document, all_segments, counts,
+                          {k: tally[k] for k in ("kept", "forced", "lost")})
+
+
+def _forced(s: _Sentence) -> tuple[TermMatch, ...]:
+    return tuple(standins.forced(w, at) for _, w, at in s.standins)
 
 
 def translate_file(source: bytes | str | os.PathLike, translator: SegmentTranslator, *,
                    name: str | None = None, input_format: str | None = None,
-                   options: DocumentOptions | None = None, aligner: str = "attention"
-                   ) -> DocumentResult:
+                   options: DocumentOptions | None = None, aligner: str = "attention",
+                   use_standins: bool = True) -> DocumentResult:
     """Read a file (a path, or its bytes with ``name``), translate it, return the result.
 
     Nothing is written: the caller writes ``result.data`` where it wants (atomically).
@@ -273,7 +390,8 @@ def translate_file(source: bytes | str | os.PathLike, translator: SegmentTransla
     else:
         data, name = read_bytes(source), name or os.fspath(source)
     document = read_document(data, name, input_format, options)
-    return translate_document(translator, document, aligner=aligner)
+    return translate_document(translator, document, aligner=aligner,
+                              use_standins=use_standins)
 
 
 # --------------------------------------------------------------------------- alignment
@@ -297,6 +415,8 @@ def _inside(plan: _Plan) -> dict[int, list[_Placed]]:
     out: dict[int, list[_Placed]] = {}
     for i, s in enumerate(plan.sentences):
         for c in plan.codes:
+            if c.fixed:
+                continue
             other = partner.get(id(c))
             if s.start < c.at < s.end or (
                     other is not None and s.start <= c.at <= s.end
@@ -381,6 +501,9 @@ def _fill(plan: _Plan, alignments: dict[Key, list[int]]) -> None:
     by_sentence = _inside(plan)
     theirs = {id(c) for codes in by_sentence.values() for c in codes}
     for c in plan.codes:
+        if c.fixed:                                      # where its stand-in was
+            c.target = plan.sentences[c.sentence].target_start + c.local
+            continue
         if id(c) in theirs:
             continue
         for lo, hi, tgt, k in spans:
@@ -407,11 +530,19 @@ def _space_placeholders(plan: _Plan, content: Content) -> Content:
     between, unless the Korean had it glued to Latin letters or digits too (``v{version}``,
     ``%s.txt`` keep theirs). ICU syntax is never touched."""
     where = {c.code.id: c.at for c in plan.codes}
+    spaced = {c.code.id for c in plan.codes if c.space_before}
     text = plan.text
-    parts = list(content)
+    parts: list[str | Code] = []
+    for part in content:                 # the spaces stand-ins took along, back
+        if isinstance(part, Code) and part.id in spaced and parts:
+            if isinstance(parts[-1], Code):
+                parts.append(" ")
+            elif not parts[-1][-1:].isspace():
+                parts[-1] += " "
+        parts.append(part)
     for k, part in enumerate(parts):
         if not (isinstance(part, Code) and part.id in plan.own and part.data != "#"
-                and not part.data.endswith("{") and not part.data.endswith("}}")):
+                and part.id not in plan.hard):
             continue
         at = where.get(part.id, 0)
         before_src = text[at - 1] if at > 0 else " "

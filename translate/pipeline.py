@@ -76,7 +76,7 @@ class Translator:
 
     def _translate_chunk(self, segments: list[Segment]) -> list[AlignedSegment]:
         sources = [s.source for s in segments]
-        matches = [self.matcher.find(s) for s in sources]
+        matches = [self.matcher.find(s.source) + list(s.forced) for s in segments]
         jobs = enforce(self.engine, sources, matches, self.options)
         return [AlignedSegment(seg.index, seg.source, job.text, job.records, seg.doc,
                                seg.paragraph, seg.line, seg.notes, job.qa)

@@ -8,6 +8,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from glossary.match import TermMatch
 from glossary.morph import kiwi  # one shared instance (~270 MB), loaded on first use
 
 MAX_CHARS = 400  # longer sentences are cut at spaces: the models were trained on short ones
@@ -26,6 +27,9 @@ class Segment:
     line: int             # 1-based line of the input
     doc: str = ""
     notes: tuple[str, ...] = ()
+    # matches the caller adds to the glossary's, enforced and checked like them (the document
+    # layer's placeholder stand-ins: a term whose target is itself); offsets index ``source``
+    forced: tuple[TermMatch, ...] = ()
 
 
 def split_sentences(line: str) -> list[str]:
