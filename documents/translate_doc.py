@@ -737,6 +737,22 @@ def _positions(plan: _Plan, i: int, codes: list[_Placed], alignment: Callable[[]
                                  c.kind.value, attached)
 
     placed: dict[int, int] = {}
+    done: list[tuple[_Placed, _Placed]] = []            # pairs placed (their words taken)
+    empty: list[tuple[_Placed, _Placed]] = []           # pairs that wrap no word yet
+
+    def free_word(pos: int, o: _Placed, c: _Placed) -> tuple[int, int] | None:
+        """The word at or after ``pos`` (else the last) that no placed pair, other than
+        one containing this pair in the source, already wraps: a pair that wrapped words
+        gets one, without landing inside a sibling (a link inside a link)."""
+        taken = [(placed[id(o2)], placed[id(c2)]) for o2, c2 in done
+                 if not (o2.order < o.order and c2.order > c.order)]
+        words = [t for t in toks if t.word
+                 and not any(lo <= t.start and t.end <= hi for lo, hi in taken)]
+        if not words:
+            return None
+        word = next((t for t in words if t.end > pos), words[-1])
+        return word.start, word.end
+
     mine = {id(c) for c in codes}
     opens = {c.pair: c for c in codes if c.kind is CodeKind.OPEN}
     for c in codes:                                        # pairs within the sentence
@@ -756,11 +772,18 @@ def _positions(plan: _Plan, i: int, codes: list[_Placed], alignment: Callable[[]
                 end = span[1] if span else sentence_edge(c)
         start = point(o) if start is None else start
         end = point(c) if end is None else end
-        if b > a and _has_word(source[a:b]) and not _has_word(english[start:end]):
-            start, end = align.around(english, toks, min(start, end))   # it wrapped words
-            warnings.append((start, f"code pair {o.code.id!r} could not be aligned; it "
-                                    "wraps the nearest word"))
         placed[id(o)], placed[id(c)] = start, end
+        if b > a and _has_word(source[a:b]) and not _has_word(english[start:end]):
+            empty.append((o, c))                           # it wrapped words: after the rest
+        else:
+            done.append((o, c))
+    for o, c in empty:
+        word = free_word(min(placed[id(o)], placed[id(c)]), o, c)
+        if word is not None:
+            placed[id(o)], placed[id(c)] = word
+            warnings.append((word[0], f"code pair {o.code.id!r} could not be aligned; it "
+                                      "wraps the nearest word"))
+        done.append((o, c))
     for c in codes:                                        # single codes, halves of pairs
         if id(c) not in placed:
             spot = term_edge(c)
