@@ -741,17 +741,24 @@ def _positions(plan: _Plan, i: int, codes: list[_Placed], alignment: Callable[[]
     empty: list[tuple[_Placed, _Placed]] = []           # pairs that wrap no word yet
 
     def free_word(pos: int, o: _Placed, c: _Placed) -> tuple[int, int] | None:
-        """The word at or after ``pos`` (else the last) that no placed pair, other than
-        one containing this pair in the source, already wraps: a pair that wrapped words
-        gets one, without landing inside a sibling (a link inside a link)."""
-        taken = [(placed[id(o2)], placed[id(c2)]) for o2, c2 in done
-                 if not (o2.order < o.order and c2.order > c.order)]
-        words = [t for t in toks if t.word
-                 and not any(lo <= t.start and t.end <= hi for lo, hi in taken)]
-        if not words:
-            return None
-        word = next((t for t in words if t.end > pos), words[-1])
-        return word.start, word.end
+        """The word at or after ``pos`` (else the last) that no placed sibling pair
+        already wraps, inside the pairs that contain this one in the source: a pair that
+        wrapped words gets one, without landing inside a sibling (a link inside a link)
+        or outside its parent. No free word there: the parent's words, nested."""
+        lo, hi, parent = 0, len(english), False
+        taken = []
+        for o2, c2 in done:
+            a2, b2 = sorted((placed[id(o2)], placed[id(c2)]))
+            if o2.order < o.order and c2.order > c.order:
+                lo, hi, parent = max(lo, a2), min(hi, b2), True
+            else:
+                taken.append((a2, b2))
+        room = [t for t in toks if t.word and lo <= t.start and t.end <= hi]
+        words = [t for t in room if not any(a <= t.start and t.end <= b for a, b in taken)]
+        if words:
+            word = next((t for t in words if t.end > pos), words[-1])
+            return word.start, word.end
+        return (room[0].start, room[-1].end) if parent and room else None
 
     mine = {id(c) for c in codes}
     opens = {c.pair: c for c in codes if c.kind is CodeKind.OPEN}
@@ -777,7 +784,7 @@ def _positions(plan: _Plan, i: int, codes: list[_Placed], alignment: Callable[[]
             empty.append((o, c))                           # it wrapped words: after the rest
         else:
             done.append((o, c))
-    for o, c in empty:
+    for o, c in sorted(empty, key=lambda pair: pair[0].order):   # outer pairs first
         word = free_word(min(placed[id(o)], placed[id(c)]), o, c)
         if word is not None:
             placed[id(o)], placed[id(c)] = word
