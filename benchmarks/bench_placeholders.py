@@ -14,7 +14,8 @@ Scores per mode:
   model's English is not the reference's: read the printed sentences before trusting it;
 - chrF of the unit's English (placeholders included) against the reference (sacrebleu);
 - stand-ins: kept by the engine, forced (dropped, then enforced through a target prefix),
-  lost (enforcement could not keep it; placed by alignment instead).
+  lost (enforcement could not keep it; placed by alignment instead);
+- stand-in leaks: ``XA``…/``1234``… in the English that the source did not have (must be 0).
 
     python benchmarks/bench_placeholders.py --model resources/models/ko-en-small --threads 1
 """
@@ -32,6 +33,7 @@ from sacrebleu.metrics import CHRF  # noqa: E402
 
 from benchmarks.bench_codes import MemoryDocument, parse  # noqa: E402
 from benchmarks.common import glossary, header, parser, setup, table  # noqa: E402
+from documents import standins  # noqa: E402
 from documents.model import Code, Content, Unit  # noqa: E402
 from documents.placeholders import mask  # noqa: E402
 from documents.translate_doc import translate_document  # noqa: E402
@@ -39,6 +41,8 @@ from translate.pipeline import Translator  # noqa: E402
 
 SET = ROOT / "resources" / "codetest" / "placeholders.tsv"
 _TOKEN = re.compile(r"\w+|[^\w\s]")
+_STANDIN = re.compile("|".join([r"(?<![A-Z])(?:" + "|".join(standins.WORDS) + r")",
+                                *standins.NUMBERS]))
 
 
 def flat(content: Content) -> str:
@@ -79,11 +83,12 @@ def main() -> None:
         units = [Unit(str(i), src) for i, src in enumerate(sources, start=1)]
         result = translate_document(translator, MemoryDocument("set", units, []),
                                     use_standins=use)
-        once = either = both = 0
+        once = either = both = leaks = 0
         hyps = []
         for unit, src, ref in zip(units, sources, refs):
             english = flat(unit.target or ())
             hyps.append(english)
+            leaks += sum(m not in flat(src) for m in _STANDIN.findall(english))
             for ph in placeholders(src):
                 once += english.count(ph) == 1
                 got, want = neighbours(english, ph), neighbours(ref, ph)
@@ -98,7 +103,7 @@ def main() -> None:
                         f"{both}/{n_ph}", f"{sentence_chrf / len(refs):.1f}",
                         f"{chrf.corpus_score(hyps, [refs]).score:.1f}",
                         f"{tally.get('kept', 0)}/{tally.get('forced', 0)}/"
-                        f"{tally.get('lost', 0)}" if use else "-"))
+                        f"{tally.get('lost', 0)}" if use else "-", leaks))
     if not args.quiet:
         for i, (src, ref) in enumerate(rows):
             print(src)
@@ -108,7 +113,8 @@ def main() -> None:
         print()
     print(f"{len(rows)} sentences, {n_ph} placeholders and isolated codes\n")
     print(table(["mode", "kept once", "%", "position (a neighbour)", "%", "both neighbours",
-                 "chrF (mean)", "chrF (corpus)", "stand-ins kept/forced/lost"], results))
+                 "chrF (mean)", "chrF (corpus)", "stand-ins kept/forced/lost",
+                 "stand-in leaks"], results))
 
 
 if __name__ == "__main__":

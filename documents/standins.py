@@ -76,13 +76,16 @@ def insert(text: str, points: list[tuple[int, str]]) -> tuple[str, list[int]]:
     return "".join(out), where
 
 
-def _pattern(standin: str) -> re.Pattern[str]:
+def _patterns(standin: str) -> tuple[re.Pattern[str], ...]:
+    """How the stand-in may come back (every occurrence of any of them is cut)."""
     # a romanised particle glued on (XAnim, 1234im) belongs to the stand-in
     if standin.isdigit():
-        return re.compile(rf"(?<![\d.,]){standin}(?![\d])[a-z]*")
+        return (re.compile(rf"(?<![\d.,]){standin}(?![\d])[a-z]*"),)
     # glued after a letter or digit too ("a?b=1XC"): an upper-case run around it is a word
-    # of its own ("EXAM"), anything else is the stand-in, which the source never holds
-    return re.compile(rf"(?<![A-Z]){standin}[a-z]*(?![A-Z])")
+    # of its own ("EXAM"), anything else is the stand-in, which the source never holds;
+    # so is a word the model began with it ("XAS", "XAVIER"): never left in the English
+    return (re.compile(rf"(?<![A-Z]){standin}[a-z]*(?![A-Z])"),
+            re.compile(rf"(?<![A-Za-z]){standin}[A-Za-z]*"))
 
 
 @dataclass(frozen=True)
@@ -98,28 +101,27 @@ def find(english: str, standins: Iterable[str]) -> Found:
     each gives its placeholder's place. A stand-in between two spaces takes the space before
     it along (``Delete XA files`` → ``Delete| files``, so the sentence reads well without
     it) and is listed in ``spaced``: the layer writes that space back before the code."""
-    spans: list[tuple[int, int, str, bool]] = []
+    spans: list[tuple[int, int, int, str]] = []      # start, -end, pattern rank, stand-in
     for standin in standins:
-        first = True
-        for m in _pattern(standin).finditer(english):
-            lo, hi = m.span()
-            if lo > 0 and english[lo - 1] == " " and (hi == len(english)
-                                                      or english[hi] in " .,!?;:)"):
-                lo -= 1
-            spans.append((lo, hi, standin, first))
-            first = False
+        for rank, pattern in enumerate(_patterns(standin)):
+            for m in pattern.finditer(english):
+                lo, hi = m.span()
+                if lo > 0 and english[lo - 1] == " " and (hi == len(english)
+                                                          or english[hi] in " .,!?;:)"):
+                    lo -= 1
+                spans.append((lo, -hi, rank, standin))
     spans.sort()
-    kept: list[tuple[int, int, str, bool]] = []
-    for span in spans:                 # overlapping matches cannot happen with distinct
-        if kept and span[0] < kept[-1][1]:   # stand-ins, but never cut twice
+    kept: list[tuple[int, int, str]] = []
+    for lo, neg_hi, _, standin in spans:    # every occurrence goes, each cut once
+        if kept and lo < kept[-1][1]:
             continue
-        kept.append(span)
-    removed = tuple((lo, hi) for lo, hi, _, _ in kept)
+        kept.append((lo, -neg_hi, standin))
+    removed = tuple((lo, hi) for lo, hi, _ in kept)
     text, at, spaced = "", {}, set()
     prev = 0
-    for lo, hi, standin, first in kept:
+    for lo, hi, standin in kept:
         text += english[prev:lo]
-        if first:
+        if standin not in at:
             at[standin] = len(text)
             if english[lo] == " ":
                 spaced.add(standin)

@@ -152,11 +152,17 @@ def _give_standins(plan: _Plan) -> None:
     (:mod:`documents.standins`): a placeholder at or inside a sentence (``{name}님, 환영합니다``),
     and an isolated format code strictly inside one and not inside a word (``<x/>`` for an
     image). Not: ICU syntax, codes paired as HTML tags, a code sharing its offset with another
-    code (``<b>{name}</b>``: the pair's placement decides), codes between sentences."""
+    code (``<b>{name}</b>``: the pair's placement decides), codes between sentences.
+    A placeholder only spaces away from a sentence's edge on its line (``%s 파일을 열 수
+    없습니다``, ``완료되었습니다: %s``) is taken into that sentence, the following one first."""
     text = plan.text
     at_count = Counter(c.at for c in plan.codes if c.code.id not in plan.hard)
     claimed: set[int] = set()
     hard = [c for c in plan.codes if c.code.id in plan.hard]
+    for c in plan.codes:
+        if (c.code.placeholder and c.code.id in plan.own and c.code.id not in plan.hard
+                and at_count[c.at] == 1):
+            _take_into_sentence(plan, c)
     for i, s in enumerate(plan.sentences):
         mine: list[_Placed] = []
         for c in plan.codes:
@@ -188,6 +194,26 @@ def _give_standins(plan: _Plan) -> None:
         claimed.update(id(c) for c, _ in picked)
 
 
+def _take_into_sentence(plan: _Plan, c: _Placed) -> None:
+    """Widen the sentence a placeholder is only spaces away from, so that it is at its edge;
+    not across another code (an ICU cut, a pair's end) or a line end."""
+    sentences, text = plan.sentences, plan.text
+    if any(s.start <= c.at <= s.end for s in sentences):
+        return
+
+    def gap(lo: int, hi: int) -> bool:
+        return (bool(text[lo:hi]) and not text[lo:hi].strip(" \t")
+                and not any(lo <= o.at <= hi for o in plan.codes if o is not c))
+
+    after = next((s for s in sentences if c.at < s.start), None)
+    if after is not None and gap(c.at, after.start):
+        after.start = c.at
+        return
+    before = [s for s in sentences if s.end < c.at]
+    if before and gap(before[-1].end, c.at):
+        before[-1].end = c.at
+
+
 def _take_back(plan: _Plan, i: int, result: AlignedSegment, tally: Counter[str]) -> None:
     """The sentence's result with its stand-ins swapped out: the English and the source
     without them (offsets of terms and findings moved to match), each stand-in's place
@@ -216,7 +242,6 @@ def _take_back(plan: _Plan, i: int, result: AlignedSegment, tally: Counter[str])
 
     def src(x: int) -> int:
         return standins.map_offset(x, in_source)
-
 
     def tgt(x: int | None) -> int | None:
         return None if x is None else standins.map_offset(x, found.removed)
