@@ -22,10 +22,11 @@ checked (:func:`documents.codes.missing_or_extra`) and a failure is a ``tags`` e
 from __future__ import annotations
 
 import html
+import logging
 import os
 import re
 from collections import Counter
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Protocol
@@ -44,6 +45,7 @@ from glossary.match import TermMatch
 from translate.segment import MAX_CHARS, Segment, cut_long, split_sentences
 
 ALIGNERS = ("attention", "proportional")
+log = logging.getLogger(__name__)
 KIWI_CHUNK = 2000      # a longer line is cut at spaces before sentence splitting
 _CLOSING_PUNCT = re.compile(r"[\s.,!?;:…。、)\]}\"'’”»〉》」』]*\Z")
 _OPENING_PUNCT = re.compile(r"\A[\s(\[{\"'‘“«〈《「『]*")
@@ -451,19 +453,41 @@ def _inside(plan: _Plan) -> dict[int, list[_Placed]]:
 
 
 def _needs_alignment(plan: _Plan, i: int, inside: dict[int, list[_Placed]]) -> bool:
+    """Whether placing the codes of sentence ``i`` consults the word alignment: a dry run
+    of the placement that stops where it would. Codes at the sentence's edges or before its
+    closing punctuation, at a glossary term's edge, a pair wrapping all of the sentence's
+    words, and copied sentences are placed without it (and cost no engine pass)."""
     s = plan.sentences[i]
     assert s.result is not None
-    return s.result.translation != s.result.source and bool(inside.get(i))
+    codes = inside.get(i)
+    if not codes or s.result.translation == s.result.source:
+        return False
+    try:
+        _positions(plan, i, codes, _no_alignment)
+    except _NeedsAlignment:
+        return True
+    return False
+
+
+class _NeedsAlignment(Exception):
+    """Raised by :func:`_no_alignment`: the placement wanted the word alignment."""
+
+
+def _no_alignment() -> list[int]:
+    raise _NeedsAlignment
 
 
 def _alignments(translator: SegmentTranslator, plans: list[_Plan], aligner: str
                 ) -> dict[Key, list[int]]:
     """Source position of every English token, for sentences that have a code inside."""
-    todo = []
+    todo, with_codes = [], 0
     for plan in plans:
         inside = _inside(plan)
+        with_codes += sum(1 for i in inside if plan.sentences[i].result is not None)
         todo += [(plan, i) for i in range(len(plan.sentences))
                  if _needs_alignment(plan, i, inside)]
+    log.debug("word alignment for %d of %d sentences with codes inside", len(todo),
+              with_codes)
     out: dict[Key, list[int]] = {}
     engine = getattr(translator, "engine", None)
     use_attention = (aligner == "attention" and engine is not None
@@ -483,10 +507,18 @@ def _alignments(translator: SegmentTranslator, plans: list[_Plan], aligner: str
     return out
 
 
+ATTENTION_BATCH = 64     # sentences per forced pass (sorted by length: little padding)
+
+
 def _attention(engine: Any, results: list[AlignedSegment | None]
                ) -> list[tuple[list[str], list[str], list[list[float]]]]:
-    """The model's cross-attention over each finished sentence pair, in one batch: the
-    English is forced as the target prefix and one step decoded past it."""
+    """The model's cross-attention over each finished sentence pair: the English is forced
+    as the target prefix, greedy, no scores, decoding stopped one step past the longest
+    prefix of the batch. Sentences go in order of length, in batches of
+    :data:`ATTENTION_BATCH` handed to CTranslate2 whole: a batch of like lengths pads
+    little, and one call per batch costs less than CTranslate2's own rebatching (measured
+    in ``docs/notes/layer2.md``). CTranslate2's ``score_batch``/``forward_batch`` return no
+    attention, so a forced decode is the cheapest way to it."""
     sources, prefixes, src_pieces = [], [], []
     for r in results:
         assert r is not None
@@ -494,15 +526,19 @@ def _attention(engine: Any, results: list[AlignedSegment | None]
         src_pieces.append(pieces)
         sources.append(engine.source_tokens(pieces))
         prefixes.append(engine.sp_target.encode(r.translation))
-    longest = max(len(p) for p in prefixes) + 2
-    decoded = engine.translate_batch(sources, target_prefix=prefixes, beam_size=1,
-                                     return_attention=True, max_decoding_length=longest,
-                                     max_batch_size=32)
-    out = []
-    for pieces, prefix, d in zip(src_pieces, prefixes, decoded):
-        attention = d.attention[0] if d.attention else []
-        out.append((pieces, prefix, [list(row) for row in attention[:len(prefix)]]))
-    return out
+    order = sorted(range(len(results)), key=lambda k: len(prefixes[k]))
+    attention: list[list[list[float]]] = [[] for _ in results]
+    for at in range(0, len(order), ATTENTION_BATCH):
+        batch = order[at:at + ATTENTION_BATCH]
+        longest = max(len(prefixes[k]) for k in batch) + 1   # + a language token, if any
+        decoded = engine.translate_batch(
+            [sources[k] for k in batch], target_prefix=[prefixes[k] for k in batch],
+            beam_size=1, return_attention=True, return_scores=False,
+            max_decoding_length=longest, max_batch_size=0)
+        for k, d in zip(batch, decoded):
+            rows = d.attention[0] if d.attention else []
+            attention[k] = [list(row) for row in rows[:len(prefixes[k])]]
+    return list(zip(src_pieces, prefixes, attention))
 
 
 # --------------------------------------------------------------------------- placing codes
@@ -540,6 +576,9 @@ def _fill(plan: _Plan, alignments: dict[Key, list[int]]) -> None:
     _nest(plan)
     target = _space_placeholders(plan, _assemble(plan))
     problems = missing_or_extra(plan.content, target)
+    for pos, code_id in _emptied_pairs(plan.content, target):
+        plan.warnings.append((pos, f"code pair {code_id!r} wraps no English word (it "
+                                   "wrapped words in the source)"))
     unit = plan.unit
     unit.target = unmask(target, plan.own)
     unit.segments = [s.result for s in plan.sentences if s.result is not None]
@@ -547,6 +586,38 @@ def _fill(plan: _Plan, alignments: dict[Key, list[int]]) -> None:
         _report(plan, pos, "warning", message)
     for message in problems:
         _report(plan, 0, "error", message)
+
+
+def _pair_contents(content: Content) -> dict[str, tuple[int, bool]]:
+    """Each pair of ``content`` (by id): where it opens (offset in the text without codes)
+    and whether it wraps a word (letters or digits, or a placeholder)."""
+    out: dict[str, tuple[int, bool]] = {}
+    open_at: list[tuple[str, int, bool]] = []      # id, offset, word seen since
+    at = 0
+    for part in content:
+        if isinstance(part, str):
+            at += len(part)
+            if open_at and _has_word(part):
+                open_at = [(i, o, True) for i, o, _ in open_at]
+        elif part.kind is CodeKind.OPEN:
+            open_at.append((part.id, at, False))
+        elif part.kind is CodeKind.CLOSE:
+            for k in range(len(open_at) - 1, -1, -1):
+                if open_at[k][0] == part.id:
+                    out[part.id] = open_at[k][1:]
+                    del open_at[k]
+                    break
+        elif part.placeholder and open_at:
+            open_at = [(i, o, True) for i, o, _ in open_at]
+    return out
+
+
+def _emptied_pairs(source: Content, target: Content) -> list[tuple[int, str]]:
+    """Pairs that wrap words in the source and none in the target (offset in the English,
+    id): bold around no words is lost on the reader, so it gets a ``tags`` warning."""
+    before = _pair_contents(source)
+    return [(at, i) for i, (at, word) in _pair_contents(target).items()
+            if not word and before.get(i, (0, False))[1]]
 
 
 def _space_placeholders(plan: _Plan, content: Content) -> Content:
@@ -601,12 +672,7 @@ def _report(plan: _Plan, pos: int, severity: str, message: str) -> None:
 
 def _place_in_sentence(plan: _Plan, i: int, codes: list[_Placed],
                        aligned: list[int] | None) -> None:
-    """Place the codes of one sentence in its English (see the module docstring).
-
-    Order of evidence: a glossary term's edge; for a pair, the English words aligned to
-    the Korean it wraps; the sentence's edges and its closing punctuation; the alignment
-    boundary for a single point.
-    """
+    """Place the codes of one sentence in its English (see the module docstring)."""
     s = plan.sentences[i]
     result = s.result
     assert result is not None
@@ -616,10 +682,39 @@ def _place_in_sentence(plan: _Plan, i: int, codes: list[_Placed],
         for c in codes:
             c.target = base + c.at - s.start
         return
+    known = aligned
+
+    def alignment() -> list[int]:
+        nonlocal known
+        if known is None:
+            known = align.proportional(source, english, align.tokens(english))
+        return known
+
+    placed, warnings = _positions(plan, i, codes, alignment)
+    plan.warnings.extend((base + at, message) for at, message in warnings)
+    for c in codes:
+        c.target = base + placed[id(c)]
+
+
+def _positions(plan: _Plan, i: int, codes: list[_Placed], alignment: Callable[[], list[int]]
+               ) -> tuple[dict[int, int], list[tuple[int, str]]]:
+    """Where each code of sentence ``i`` goes in its English (offsets in the sentence's
+    English, by ``id`` of the code) and the warnings (same offsets). No side effects.
+
+    Order of evidence: a glossary term's edge; for a pair, the sentence's edges when it
+    wraps all of the sentence's words, else the English words aligned to the Korean it
+    wraps; the sentence's edges and its closing punctuation; the alignment boundary for a
+    single point. ``alignment`` is called only where the alignment is the evidence, so
+    :func:`_needs_alignment` can tell without it whether a sentence needs one.
+    """
+    s = plan.sentences[i]
+    result = s.result
+    assert result is not None
+    source, english = result.source, result.translation
     toks = align.tokens(english)
-    aligned = aligned if aligned is not None else align.proportional(source, english, toks)
     terms = [t for t in result.terms if t.status is not TermStatus.SKIPPED]
     local = {id(c): min(max(0, c.at - s.start), len(source)) for c in codes}
+    warnings: list[tuple[int, str]] = []
 
     for c in codes:                                        # a code inside a term: to its edge
         q = local[id(c)]
@@ -629,8 +724,8 @@ def _place_in_sentence(plan: _Plan, i: int, codes: list[_Placed],
                 local[id(c)] = (t.start if kind is CodeKind.OPEN else t.end
                                 if kind is CodeKind.CLOSE else
                                 t.start if q - t.start <= t.end - q else t.end)
-                plan.warnings.append((base, f"code {c.code.id!r} was inside the term "
-                                            f"{t.surface!r}; moved to the term's edge"))
+                warnings.append((0, f"code {c.code.id!r} was inside the term "
+                                    f"{t.surface!r}; moved to the term's edge"))
                 break
 
     def term_edge(c: _Placed) -> int | None:
@@ -663,38 +758,82 @@ def _place_in_sentence(plan: _Plan, i: int, codes: list[_Placed],
         q = local[id(c)]
         attached = "after" if q > 0 and not source[q - 1].isspace() and (
             c.kind is not CodeKind.OPEN) else "before"
-        return align.place_point(q, len(source), english, toks, aligned,
+        return align.place_point(q, len(source), english, toks, alignment(),
                                  c.kind.value, attached)
 
     placed: dict[int, int] = {}
+    done: list[tuple[_Placed, _Placed]] = []            # pairs placed (their words taken)
+    empty: list[tuple[_Placed, _Placed]] = []           # pairs that wrap no word yet
+
+    def free_word(pos: int, o: _Placed, c: _Placed) -> tuple[int, int] | None:
+        """The word at or after ``pos`` (else the last) that no placed sibling pair
+        already wraps, inside the pairs that contain this one in the source: a pair that
+        wrapped words gets one, without landing inside a sibling (a link inside a link)
+        or outside its parent. No free word there: the parent's words, nested."""
+        lo, hi, parent = 0, len(english), False
+        taken = []
+        for o2, c2 in done:
+            a2, b2 = sorted((placed[id(o2)], placed[id(c2)]))
+            if o2.order < o.order and c2.order > c.order:
+                lo, hi, parent = max(lo, a2), min(hi, b2), True
+            else:
+                taken.append((a2, b2))
+        room = [t for t in toks if t.word and lo <= t.start and t.end <= hi]
+        words = [t for t in room if not any(a <= t.start and t.end <= b for a, b in taken)]
+        if words:
+            word = next((t for t in words if t.end > pos), words[-1])
+            return word.start, word.end
+        return (room[0].start, room[-1].end) if parent and room else None
+
     mine = {id(c) for c in codes}
     opens = {c.pair: c for c in codes if c.kind is CodeKind.OPEN}
     for c in codes:                                        # pairs within the sentence
         o = opens.get(c.pair) if c.kind is CodeKind.CLOSE else None
         if o is None or id(o) not in mine:
             continue
-        span = align.place_span(local[id(o)], local[id(c)], toks, aligned, english)
-        start = term_edge(o)
-        if start is None:
-            start = span[0] if span else sentence_edge(o)
-        end = term_edge(c)
-        if end is None:
-            end = span[1] if span else sentence_edge(c)
+        a, b = local[id(o)], local[id(c)]
+        start, end = term_edge(o), term_edge(c)
+        if _wraps_all_words(source, a, b):                 # the whole sentence but its stops
+            start = sentence_edge(o) if start is None else start
+            end = sentence_edge(c) if end is None else end
+        if start is None or end is None:
+            span = align.place_span(a, b, toks, alignment(), english)
+            if start is None:
+                start = span[0] if span else sentence_edge(o)
+            if end is None:
+                end = span[1] if span else sentence_edge(c)
         start = point(o) if start is None else start
         end = point(c) if end is None else end
-        if end <= start and local[id(c)] > local[id(o)]:   # it wrapped words: so it does
-            start, end = align.around(english, toks, min(start, end))
-            plan.warnings.append((base + start, f"code pair {o.code.id!r} could not be "
-                                                "aligned; it wraps the nearest word"))
         placed[id(o)], placed[id(c)] = start, end
+        if b > a and _has_word(source[a:b]) and not _has_word(english[start:end]):
+            empty.append((o, c))                           # it wrapped words: after the rest
+        else:
+            done.append((o, c))
+    for o, c in sorted(empty, key=lambda pair: pair[0].order):   # outer pairs first
+        word = free_word(min(placed[id(o)], placed[id(c)]), o, c)
+        if word is not None:
+            placed[id(o)], placed[id(c)] = word
+            warnings.append((word[0], f"code pair {o.code.id!r} could not be aligned; it "
+                                      "wraps the nearest word"))
+        done.append((o, c))
     for c in codes:                                        # single codes, halves of pairs
         if id(c) not in placed:
             spot = term_edge(c)
             if spot is None:
                 spot = sentence_edge(c)
             placed[id(c)] = point(c) if spot is None else spot
-    for c in codes:
-        c.target = base + placed[id(c)]
+    return placed, warnings
+
+
+def _wraps_all_words(source: str, a: int, b: int) -> bool:
+    """Whether ``source[a:b]`` holds every word of the sentence (only spaces and
+    punctuation outside it): the pair then wraps the whole English, as it would if it
+    stood at the sentence's very edges."""
+    return a < b and not _has_word(source[:a]) and not _has_word(source[b:])
+
+
+def _has_word(text: str) -> bool:
+    return any(ch.isalnum() for ch in text)
 
 
 @dataclass
