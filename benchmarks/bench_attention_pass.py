@@ -105,11 +105,12 @@ PRESS = ROOT / "resources" / "termtest" / "press-glossary.yaml"   # as the last 
 def documents(n: int) -> dict[str, tuple[bool, Callable[[], list[Document]]]]:
     """Each set: whether it uses the press glossary, and a function that reads its
     documents afresh (units are filled in place)."""
-    from bench_doc_overhead import MemoryDocument, marked
+    from bench_doc_overhead import marked
     from bench_docx import build
     from bench_docx import sentences as press
 
     from benchmarks.common import load_termtest
+    from documents.model import UnitsDocument
 
     def files(names: list[str], budget: int | None = None) -> list[Document]:
         out, left = [], budget
@@ -126,7 +127,7 @@ def documents(n: int) -> dict[str, tuple[bool, Callable[[], list[Document]]]]:
         "subtitles + app strings": (False, lambda: files(SUBS)),
         "html": (False, lambda: files(HTMLMD["html"], n)),
         "markdown": (False, lambda: files(HTMLMD["markdown"], n)),
-        "bold + {name} (bench_doc_overhead)": (True, lambda: [MemoryDocument(
+        "bold + {name} (bench_doc_overhead)": (True, lambda: [UnitsDocument(
             "overhead", [Unit(str(k), marked(s, k)) for k, s in enumerate(termtest)], [])]),
         "docx (bench_docx)": (True, lambda: [read_document(docx, "press.docx")]),
     }

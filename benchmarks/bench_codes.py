@@ -27,7 +27,7 @@ if str(ROOT) not in sys.path:
 
 from benchmarks.common import glossary, header, parser, setup, table  # noqa: E402
 from bitext.records import AlignedSegment  # noqa: E402
-from documents.model import Code, CodeKind, Content, Unit  # noqa: E402
+from documents.model import Code, CodeKind, Content, Unit, UnitsDocument  # noqa: E402
 from documents.translate_doc import ALIGNERS, translate_document  # noqa: E402
 from glossary import TermMatcher, check_segment  # noqa: E402
 from translate.engine import Engine  # noqa: E402
@@ -82,16 +82,6 @@ class ReferenceTranslator:
                                  s.line, s.notes)
 
 
-@dataclass
-class MemoryDocument:
-    name: str
-    units: list[Unit]
-    warnings: list[str]
-    format: str = "memory"
-
-    def render(self) -> bytes:
-        return b""
-
 
 def main() -> None:
     p = parser(__doc__.splitlines()[0])
@@ -117,7 +107,7 @@ def main() -> None:
     results = []
     for aligner in ALIGNERS:
         units = [Unit(str(i), src) for i, src in enumerate(sources, start=1)]
-        translate_document(translator, MemoryDocument("set", units, []), aligner=aligner)
+        translate_document(translator, UnitsDocument("set", units, []), aligner=aligner)
         ends = pairs = sentences = ends_total = pairs_total = warnings = 0
         misses = []
         for unit, want in zip(units, expected):
@@ -151,7 +141,7 @@ def own(args, s, rows: list[list[str]]) -> None:
     shown = {}
     for aligner in ALIGNERS:
         units = [Unit(str(i), parse(src)) for i, (src, _) in enumerate(rows, start=1)]
-        translate_document(translator, MemoryDocument("set", units, []), aligner=aligner)
+        translate_document(translator, UnitsDocument("set", units, []), aligner=aligner)
         shown[aligner] = [_show(u.target or ()) for u in units]
     for i, (src, _) in enumerate(rows):
         print(src)

@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import sys
 import time
-from dataclasses import dataclass
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -21,22 +20,11 @@ if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
 from benchmarks.common import glossary, header, load_termtest, median, parser, setup, table  # noqa: E402
-from documents.model import Code, CodeKind, Content, Unit  # noqa: E402
+from documents.model import Code, CodeKind, Content, Unit, UnitsDocument  # noqa: E402
 from documents.translate_doc import translate_document  # noqa: E402
 from translate.options import DecodeOptions  # noqa: E402
 from translate.pipeline import Translator  # noqa: E402
 from translate.segment import Segment  # noqa: E402
-
-
-@dataclass
-class MemoryDocument:
-    name: str
-    units: list[Unit]
-    warnings: list[str]
-    format: str = "memory"
-
-    def render(self) -> bytes:
-        return b""
 
 
 def marked(sentence: str, k: int) -> Content:
@@ -64,7 +52,7 @@ def main() -> None:
 
     def document() -> None:
         units = [Unit(str(k), marked(x, k), line=k) for k, x in enumerate(sentences)]
-        translate_document(translator, MemoryDocument("bench", units, []))
+        translate_document(translator, UnitsDocument("bench", units, []))
 
     plain()
     document()                                          # warm-up: Kiwi, caches

@@ -31,10 +31,15 @@ if str(ROOT) not in sys.path:
 
 from sacrebleu.metrics import CHRF  # noqa: E402
 
-from benchmarks.bench_codes import MemoryDocument, parse  # noqa: E402
+from benchmarks.bench_codes import parse  # noqa: E402
 from benchmarks.common import glossary, header, parser, setup, table  # noqa: E402
 from documents import standins  # noqa: E402
-from documents.model import Code, Content, Unit  # noqa: E402
+from documents.model import (  # noqa: E402
+    Code,
+    Content,
+    Unit,
+    UnitsDocument,  # noqa: E402
+)
 from documents.placeholders import mask  # noqa: E402
 from documents.translate_doc import translate_document  # noqa: E402
 from translate.pipeline import Translator  # noqa: E402
@@ -81,7 +86,7 @@ def main() -> None:
     n_ph = sum(len(placeholders(src)) for src in sources)
     for mode, use in (("masked (before)", False), ("stand-ins (new)", True)):
         units = [Unit(str(i), src) for i, src in enumerate(sources, start=1)]
-        result = translate_document(translator, MemoryDocument("set", units, []),
+        result = translate_document(translator, UnitsDocument("set", units, []),
                                     use_standins=use)
         once = either = both = leaks = 0
         hyps = []

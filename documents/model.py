@@ -126,3 +126,18 @@ class Document(Protocol):
     def render(self) -> bytes:
         """The whole file, each unit with a ``target`` written back, nothing else changed."""
         ...
+
+
+@dataclass
+class UnitsDocument:
+    """A document made in code from units, for callers that have no file (benchmarks, a
+    server's snippet): ``render`` has nothing to write back, the units' targets are the
+    result."""
+
+    name: str
+    units: list[Unit]
+    warnings: list[str] = field(default_factory=list)
+    format: str = "units"
+
+    def render(self) -> bytes:
+        return b""
