@@ -91,6 +91,13 @@ class Unit:
     qa: list[QAIssue] = field(default_factory=list)   # unit-level findings (``tags``)
 
     @property
+    def confidence(self) -> float | None:
+        """How far to trust the unit's English: its least confident sentence (None when no
+        sentence has a confidence, e.g. nothing was translated)."""
+        scores = [s.confidence for s in self.segments if s.confidence is not None]
+        return min(scores) if scores else None
+
+    @property
     def location(self) -> str:
         """``line:column`` where the file has lines, else the unit id."""
         if self.line is not None:

@@ -27,6 +27,7 @@ from bitext.xmlio import is_lang
 from documents.model import Code, Content, DocumentOptions, Unit, UnitState
 
 EXTENSIONS = (".po", ".pot")
+NOTE_AUTHOR = "koen-terminology"   # names our translator comments (# koen-terminology: …)
 ENGLISH_PLURALS = "nplurals=2; plural=(n != 1);"
 _CHARSET = re.compile(rb"charset=([A-Za-z0-9._-]+)")
 _POLIB_LINE = re.compile(r"\(line (\d+)\)")
@@ -121,6 +122,16 @@ class PoDocument:
                 at = next(i for i, line in enumerate(block)
                           if line.startswith(("#|", "msgctxt", "msgid")))
                 block.insert(at, flags + eol)
+        scores = [u.confidence for u in units if u.confidence is not None]
+        if scores:   # a translator comment: msgmerge keeps it, unlike an extracted ``#.``
+            note = f"# {NOTE_AUTHOR}: confidence {min(scores):.2f}"
+            at = next((i for i, line in enumerate(block) if line.startswith(f"# {NOTE_AUTHOR}:")),
+                      None)
+            if at is not None:
+                block[at] = note + eol
+            else:
+                block.insert(next((i for i, line in enumerate(block) if not line.startswith("# ")
+                                   and line.strip() != "#"), 0), note + eol)
         lines[lo:hi] = block
 
     def _english_plurals(self, lines: list[str]) -> None:

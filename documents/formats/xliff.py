@@ -19,8 +19,9 @@ review" (``bitext.states`` names the values):
   QA error was found), and ``trgLang`` on ``<xliff>`` if it had none;
 - memoQ: ``mq:status="MachineTranslated"`` on the ``<trans-unit>``;
 - Trados: ``conf="Draft" origin="mt"`` on the segment's ``<sdl:seg>``;
-- terms and QA findings as notes: 1.2 ``<note from="koen-terminology" annotates="target">``
-  after the target, 2.x ``<note category="terminology|qa">`` in the unit's ``<notes>``.
+- terms, QA findings and the confidence (the unit's least confident sentence) as notes: 1.2
+  ``<note from="koen-terminology" annotates="target">`` after the target, 2.x
+  ``<note category="terminology|qa|confidence">`` in the unit's ``<notes>``.
 
 Writing splices into the file's own text (:mod:`bitext.xmlspans`) rather than serialising a
 tree: prefixes, attribute order and quotes, whitespace, comments, the DOCTYPE, the encoding
@@ -369,6 +370,8 @@ class _Writer:
                 notes += [("terminology", where + term_summary(r)) for r in seg.terms]
                 notes += [("qa", where + qa_message(q)) for q in seg.qa]
             notes += [("qa", where + qa_message(q)) for q in unit.qa]
+            if unit.confidence is not None:   # the least confident sentence speaks for the unit
+                notes.append(("confidence", f"{where}{unit.confidence:.2f}"))
         return notes
 
     def _vendor(self, unit: Unit) -> None:
