@@ -41,6 +41,7 @@ from bitext.qa.confidence import (
     fit_logistic,
 )
 from bitext.qa.issue import QAIssue
+from translate.confidence import content_tokens
 from translate.enforce import enforce
 from translate.options import DecodeOptions
 
@@ -89,8 +90,11 @@ def decode(name: str, sources: list[str], refs: list[str], glossary: Path, engin
 
 
 def evidence_of(row: dict) -> Evidence:
+    """The cached evidence, with the Korean content words cut again by today's tokeniser
+    (so a new tokeniser and lexicon are measured on the same decodes)."""
     data = dict(row["evidence"])
     data["qa"] = [QAIssue.from_dict(q) for q in data["qa"]]
+    data["source_tokens"] = content_tokens(row["source"])
     return Evidence(**data)
 
 

@@ -377,3 +377,37 @@ def test_every_sentence_of_the_sample_has_a_confidence_and_places(sample_run):
     assert low and code == 1
     assert {r["index"] for r in low} <= {r["index"] for r in rows}
     assert all(r["confidence"] < 0.8 for r in low)
+
+
+# --------------------------------------------------------------------------- without Kiwi
+
+def test_content_words_are_cut_by_rules():
+    from glossary.korean import content_words
+
+    assert content_words("LG전자는 냉난방 공조 매출이 3.5% 증가했다고 밝혔다.") == \
+        ["lg", "전자", "냉난방", "공조", "매출", "증가", "밝혔"]
+    # particles chained, 하다/되다 endings, bound nouns and existentials left out, a
+    # two-syllable word never cut to one (사이 is not 사 + 이)
+    assert content_words("대통령이라고 것이 있다 사이 공개된 정부에서는") == \
+        ["대통령", "사이", "공개", "정부"]
+    assert content_words("") == [] and content_words("3.5% !!") == []
+
+
+def test_translating_the_sample_with_the_glossary_never_loads_kiwi(shared_model, tmp_path):
+    """The confidence cuts Korean words by rule: a glossary run on the sample imports no
+    kiwipiepy (seconds and ~300 MB on a cold run) and still scores every sentence."""
+    import subprocess
+    import sys
+
+    out = tmp_path / "out.jsonl"
+    code = ("import sys; sys.modules['kiwipiepy'] = None\n"
+            "from koen.cli import main\n"
+            f"sys.exit(main([{str(ROOT / 'resources/samples/lg-ai-strategy.ko.txt')!r}, "
+            f"'-g', {str(ROOT / 'resources/glossary')!r}, '--model', {str(shared_model)!r}, "
+            f"'-o', {str(out)!r}]))\n")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                          cwd=ROOT, timeout=300)
+    assert done.returncode == 0, done.stderr[-2000:]
+    rows = [json.loads(x) for x in out.read_text(encoding="utf-8").splitlines()]
+    assert len(rows) >= 10 and all(isinstance(r["confidence"], float) for r in rows)
+    assert sum(len(r["terms"]) for r in rows) >= 10
