@@ -8,6 +8,7 @@ import json
 import random
 import xml.etree.ElementTree as ET
 from collections import Counter
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -18,6 +19,7 @@ from bitext.gate import failing, parse_fail_on
 from bitext.qa.confidence import (
     CONFIDENCE_FILE,
     FEATURES,
+    FITTED,
     ConfidenceModel,
     Evidence,
     check_confidence,
@@ -252,7 +254,11 @@ def test_fits_beside_models_and_the_generic_fallback(tmp_path):
     assert not any(n.startswith(("lp_", "attn_")) for n in generic.names)
     assert model_for(tmp_path) is generic
     bundled = model_for(ROOT / "resources" / "models" / "ko-en-small")
-    assert bundled.calibrated and "lp_mean" in bundled.names
+    assert bundled.calibrated and bundled.names == FITTED
+    # the shipped fit weights no log-probability: no scoring pass is paid for it
+    assert not bundled.uses("lp_") and not bundled.uses("attn_")
+    scored = ConfidenceModel(("src_len", "lp_mean"), (0.0, 0.0), (1.0, 1.0), (0.1, -0.2), 0.0)
+    assert scored.uses("lp_") and not replace(scored, weights=(0.1, 0.0)).uses("lp_")
     assert 0 < bundled.error_below < bundled.warn_below < 1
     (tmp_path / CONFIDENCE_FILE).write_text(json.dumps(bundled.to_dict()), encoding="utf-8")
     assert model_for(tmp_path) == bundled

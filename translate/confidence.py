@@ -4,8 +4,9 @@
 module gathers that evidence where only the translate layer can: Korean content words (cut by
 rule: Kiwi would cost every run seconds and ~300 MB, and the lexicon built on rule-cut words
 finds bad sentences as well: see docs/notes/speed2.md), the log-probability of each piece of the
-final text (one ``score_batch`` call per chunk, scored without hints as in enforcement), and the
-attention mass each source piece received.
+final text (``score_batch``, scored without hints as in enforcement; only for a fit that
+weights it), and the attention mass each source piece received (sentences with terms: the
+others are decoded without attention, as the bare model would be).
 
     python -m translate.confidence lexicon [--pairs N]   # rebuild bitext/qa/lexicon-ko-en.json.gz
 """
@@ -66,9 +67,11 @@ def attention_mass(job: Job) -> list[float] | None:
     return mass
 
 
-def evidence(engine: Engine, jobs: Sequence[Job]) -> list[Evidence]:
-    """One :class:`Evidence` per finished job (``job.text``, ``job.qa`` already final)."""
-    todo = [i for i, job in enumerate(jobs) if job.hypothesis]
+def evidence(engine: Engine, jobs: Sequence[Job], scores: bool = True) -> list[Evidence]:
+    """One :class:`Evidence` per finished job (``job.text``, ``job.qa`` already final).
+    ``scores``: score the final texts (one ``score_batch`` pass: about a quarter of the time
+    of the translation itself), else ``log_probs`` stays None."""
+    todo = [i for i, job in enumerate(jobs) if job.hypothesis] if scores else []
     logs: dict[int, list[float]] = {}
     if todo:
         # one sentence per batch: padding beside other sentences moves the scores in the last
@@ -85,7 +88,7 @@ def evidence(engine: Engine, jobs: Sequence[Job]) -> list[Evidence]:
 def assess(engine: Engine, jobs: Sequence[Job]) -> None:
     """Give every job its ``confidence`` and, when low, a ``low-confidence`` finding."""
     model = confidence_model(str(engine.files.ct2_dir))
-    for job, ev in zip(jobs, evidence(engine, jobs)):
+    for job, ev in zip(jobs, evidence(engine, jobs, scores=model.uses("lp_"))):
         job.evidence = ev
         if not job.source.strip():
             continue
