@@ -41,6 +41,7 @@ from bitext.qa.confidence import (
     fit_logistic,
 )
 from bitext.qa.issue import QAIssue
+from translate.confidence import content_tokens, evidence
 from translate.enforce import enforce
 from translate.options import DecodeOptions
 
@@ -74,9 +75,9 @@ def decode(name: str, sources: list[str], refs: list[str], glossary: Path, engin
     for at in range(0, len(sources), 64):
         chunk = sources[at:at + 64]
         jobs = enforce(engine, chunk, [matcher.find(s) for s in chunk], options)
-        for job, ref in zip(jobs, refs[at:at + 64]):
-            ev = job.evidence
-            assert ev is not None
+        # every feature cached, those the shipped fit leaves out too (log-probs: a next fit
+        # may weigh them)
+        for job, ev, ref in zip(jobs, evidence(engine, jobs, scores=True), refs[at:at + 64]):
             qa = [q for q in job.qa if q.code != "low-confidence"]
             data = asdict(ev)
             data["qa"] = [q.to_dict() for q in qa]
@@ -89,8 +90,11 @@ def decode(name: str, sources: list[str], refs: list[str], glossary: Path, engin
 
 
 def evidence_of(row: dict) -> Evidence:
+    """The cached evidence, with the Korean content words cut again by today's tokeniser
+    (so a new tokeniser and lexicon are measured on the same decodes)."""
     data = dict(row["evidence"])
     data["qa"] = [QAIssue.from_dict(q) for q in data["qa"]]
+    data["source_tokens"] = content_tokens(row["source"])
     return Evidence(**data)
 
 

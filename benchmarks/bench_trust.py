@@ -69,20 +69,26 @@ def measure(name: str, tuned: str, src: list[str], ref: list[str], glossary: Pat
 
 def main(argv: list[str] | None = None) -> int:
     p = common.parser(__doc__.splitlines()[0], n=2000)
+    p.add_argument("--sets", default="press,news,terms",
+                   help="comma-separated subset of press,news,terms (default all)")
     args = p.parse_args(argv)
+    sets = set(args.sets.split(","))
     s = common.setup(args)
     engine = s.engine(args.threads)
     press = common.load_termtest(PRESS)
     held = [r for r in press if r["id"].startswith("h")]
     terms = common.load_termtest()
-    rows = measure("press heldout (h01-h80)", "no", [r["source"] for r in held],
-                   [r["reference"] for r in held], PRESS_GLOSSARY, engine, args)
-    news = common.load_news(args.n)
+    rows = []
+    if "press" in sets:
+        rows += measure("press heldout (h01-h80)", "no", [r["source"] for r in held],
+                        [r["reference"] for r in held], PRESS_GLOSSARY, engine, args)
+    news = common.load_news(args.n) if "news" in sets else None
     if news:
         rows += measure(f"news test ({len(news[0])})", "no", list(news[0]), list(news[1]),
                         NEWS_GLOSSARY, engine, args)
-    rows += measure("term test set", "yes", [r["source"] for r in terms],
-                    [r["reference"] for r in terms], common.GLOSSARY_DIR, engine, args)
+    if "terms" in sets:
+        rows += measure("term test set", "yes", [r["source"] for r in terms],
+                        [r["reference"] for r in terms], common.GLOSSARY_DIR, engine, args)
     common.header("Glossary off vs on: terms, chrF, QA flags, speed", args, s)
     flags = [f"{c} %" for c in COUNTED]
     print(table(["set: glossary", "tuned on", "n", "with terms", "term acc. %", "chrF",

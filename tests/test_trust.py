@@ -8,6 +8,7 @@ import json
 import random
 import xml.etree.ElementTree as ET
 from collections import Counter
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -18,6 +19,7 @@ from bitext.gate import failing, parse_fail_on
 from bitext.qa.confidence import (
     CONFIDENCE_FILE,
     FEATURES,
+    FITTED,
     ConfidenceModel,
     Evidence,
     check_confidence,
@@ -252,7 +254,11 @@ def test_fits_beside_models_and_the_generic_fallback(tmp_path):
     assert not any(n.startswith(("lp_", "attn_")) for n in generic.names)
     assert model_for(tmp_path) is generic
     bundled = model_for(ROOT / "resources" / "models" / "ko-en-small")
-    assert bundled.calibrated and "lp_mean" in bundled.names
+    assert bundled.calibrated and bundled.names == FITTED
+    # the shipped fit weights no log-probability: no scoring pass is paid for it
+    assert not bundled.uses("lp_") and not bundled.uses("attn_")
+    scored = ConfidenceModel(("src_len", "lp_mean"), (0.0, 0.0), (1.0, 1.0), (0.1, -0.2), 0.0)
+    assert scored.uses("lp_") and not replace(scored, weights=(0.1, 0.0)).uses("lp_")
     assert 0 < bundled.error_below < bundled.warn_below < 1
     (tmp_path / CONFIDENCE_FILE).write_text(json.dumps(bundled.to_dict()), encoding="utf-8")
     assert model_for(tmp_path) == bundled
@@ -377,3 +383,37 @@ def test_every_sentence_of_the_sample_has_a_confidence_and_places(sample_run):
     assert low and code == 1
     assert {r["index"] for r in low} <= {r["index"] for r in rows}
     assert all(r["confidence"] < 0.8 for r in low)
+
+
+# --------------------------------------------------------------------------- without Kiwi
+
+def test_content_words_are_cut_by_rules():
+    from glossary.korean import content_words
+
+    assert content_words("LG전자는 냉난방 공조 매출이 3.5% 증가했다고 밝혔다.") == \
+        ["lg", "전자", "냉난방", "공조", "매출", "증가", "밝혔"]
+    # particles chained, 하다/되다 endings, bound nouns and existentials left out, a
+    # two-syllable word never cut to one (사이 is not 사 + 이)
+    assert content_words("대통령이라고 것이 있다 사이 공개된 정부에서는") == \
+        ["대통령", "사이", "공개", "정부"]
+    assert content_words("") == [] and content_words("3.5% !!") == []
+
+
+def test_translating_the_sample_with_the_glossary_never_loads_kiwi(shared_model, tmp_path):
+    """The confidence cuts Korean words by rule: a glossary run on the sample imports no
+    kiwipiepy (seconds and ~300 MB on a cold run) and still scores every sentence."""
+    import subprocess
+    import sys
+
+    out = tmp_path / "out.jsonl"
+    code = ("import sys; sys.modules['kiwipiepy'] = None\n"
+            "from koen.cli import main\n"
+            f"sys.exit(main([{str(ROOT / 'resources/samples/lg-ai-strategy.ko.txt')!r}, "
+            f"'-g', {str(ROOT / 'resources/glossary')!r}, '--model', {str(shared_model)!r}, "
+            f"'-o', {str(out)!r}]))\n")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                          cwd=ROOT, timeout=300)
+    assert done.returncode == 0, done.stderr[-2000:]
+    rows = [json.loads(x) for x in out.read_text(encoding="utf-8").splitlines()]
+    assert len(rows) >= 10 and all(isinstance(r["confidence"], float) for r in rows)
+    assert sum(len(r["terms"]) for r in rows) >= 10

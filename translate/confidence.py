@@ -1,10 +1,12 @@
 """The engine's side of the confidence score: evidence from a finished job, and the tables.
 
 :mod:`bitext.qa.confidence` turns :class:`~bitext.qa.confidence.Evidence` into a score; this
-module gathers that evidence where only the translate layer can: Korean content morphemes
-(Kiwi, already loaded for segmentation and matching), the log-probability of each piece of the
-final text (one ``score_batch`` call per chunk, scored without hints as in enforcement), and the
-attention mass each source piece received.
+module gathers that evidence where only the translate layer can: Korean content words (cut by
+rule: Kiwi would cost every run seconds and ~300 MB, and the lexicon built on rule-cut words
+finds bad sentences as well: see docs/notes/speed2.md), the log-probability of each piece of the
+final text (``score_batch``, scored without hints as in enforcement; only for a fit that
+weights it), and the attention mass each source piece received (sentences with terms: the
+others are decoded without attention, as the bare model would be).
 
     python -m translate.confidence lexicon [--pairs N]   # rebuild bitext/qa/lexicon-ko-en.json.gz
 """
@@ -27,24 +29,19 @@ from bitext.qa.confidence import (
     model_for,
 )
 from bitext.qa.lexicon import LEXICON_FILE, fit_ibm1, target_stems
-from glossary.morph import kiwi
+from glossary.korean import content_words
 
 if TYPE_CHECKING:
     from translate.enforce import Job
     from translate.engine import Engine
 
 log = logging.getLogger("koen")
-# Kiwi tags of content morphemes: nouns, verb and adjective stems, adverbs, roots, Latin and
-# Chinese characters. Particles, endings and numbers (the number check has those) are left out.
-CONTENT_TAGS = frozenset({"NNG", "NNP", "NR", "NP", "VV", "VA", "MAG", "XR", "SL", "SH"})
 
 
 def content_tokens(text: str) -> list[str]:
-    """The Korean content morphemes of a sentence, as the lexicon keys them (Latin lower)."""
-    if not text.strip():
-        return []
-    return [t.form.lower() for t in kiwi().tokenize(text)
-            if t.tag.split("-")[0] in CONTENT_TAGS]
+    """The Korean content words of a sentence, as the lexicon keys them (Latin lower): by
+    the rules of :func:`glossary.korean.content_words`, never by Kiwi."""
+    return content_words(text)
 
 
 @lru_cache(maxsize=8)
@@ -70,9 +67,11 @@ def attention_mass(job: Job) -> list[float] | None:
     return mass
 
 
-def evidence(engine: Engine, jobs: Sequence[Job]) -> list[Evidence]:
-    """One :class:`Evidence` per finished job (``job.text``, ``job.qa`` already final)."""
-    todo = [i for i, job in enumerate(jobs) if job.hypothesis]
+def evidence(engine: Engine, jobs: Sequence[Job], scores: bool = True) -> list[Evidence]:
+    """One :class:`Evidence` per finished job (``job.text``, ``job.qa`` already final).
+    ``scores``: score the final texts (one ``score_batch`` pass: about a quarter of the time
+    of the translation itself), else ``log_probs`` stays None."""
+    todo = [i for i, job in enumerate(jobs) if job.hypothesis] if scores else []
     logs: dict[int, list[float]] = {}
     if todo:
         # one sentence per batch: padding beside other sentences moves the scores in the last
@@ -89,7 +88,7 @@ def evidence(engine: Engine, jobs: Sequence[Job]) -> list[Evidence]:
 def assess(engine: Engine, jobs: Sequence[Job]) -> None:
     """Give every job its ``confidence`` and, when low, a ``low-confidence`` finding."""
     model = confidence_model(str(engine.files.ct2_dir))
-    for job, ev in zip(jobs, evidence(engine, jobs)):
+    for job, ev in zip(jobs, evidence(engine, jobs, scores=model.uses("lp_"))):
         job.evidence = ev
         if not job.source.strip():
             continue

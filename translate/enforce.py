@@ -116,7 +116,9 @@ def _decode(engine: Engine, jobs: list[Job], options: DecodeOptions, *,
         kwargs: dict = dict(
             beam_size=1 if alternatives else max(options.beam_size, n), num_hypotheses=n,
             max_batch_size=options.max_batch_size, return_scores=True,
-            return_attention=has_terms or engine.has_attention,
+            # only where terms are placed and checked: the confidence's attention feature is
+            # not in the shipped fits, and returning it costs every plain sentence
+            return_attention=has_terms,
             max_decoding_length=options.max_decoding_length,
             length_penalty=options.length_penalty, **options.repetition(),
         )

@@ -5,8 +5,9 @@ counterpart ("매출" → "sales") and whether the English says things the Korea
 table learned from parallel text (IBM Model 1, the classic quality-estimation feature) gives
 each source word its likely renderings, so both can be counted without a reference.
 
-Tokens come in already cut: Korean content morphemes from the caller (the ``translate``
-layer has Kiwi), English words from :func:`target_stems`. English is compared by its first
+Tokens come in already cut: Korean content words from the caller (the ``translate`` layer
+cuts them by rule with :func:`glossary.korean.content_words`), English words from
+:func:`target_stems`. English is compared by its first
 letters (:data:`STEM`) so "increase", "increased" and "increasing" count as one rendering.
 The shipped table (``lexicon-ko-en.json.gz``) is built by ``python -m translate.confidence
 lexicon`` from the training pairs and part of the news dev set.
