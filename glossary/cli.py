@@ -44,7 +44,7 @@ def default_glossary_path() -> Path | None:
 
 def run_lint(args: argparse.Namespace) -> int:
     from glossary.lint import HINTS, lint_paths
-    problems = lint_paths(args.paths)
+    problems = lint_paths(args.paths, morph=args.morph)
     errors = [p for p in problems if p.code not in HINTS]
     if args.json:
         emit_json({"problems": [p.to_dict() for p in problems], "count": len(errors),
@@ -195,6 +195,9 @@ def register_builtin(sub: argparse._SubParsersAction, common: argparse.ArgumentP
 
     p = sub.add_parser("lint", parents=[common], help="report problems, exit 1 on any")
     p.add_argument("paths", nargs="+", metavar="PATH", help="glossary files or folders")
+    p.add_argument("--morph", action="store_true",
+                   help="also hint (G010) at spellings Kiwi splits into several words "
+                        "(loads Kiwi: 2-3 s)")
     p.set_defaults(run=run_lint)
 
     p = sub.add_parser("fmt", parents=[common], help="rewrite in the canonical layout")
