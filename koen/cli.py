@@ -40,9 +40,11 @@ from translate.segment import segment_text
 def build_parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(
         prog="translate",
-        description="Translate Korean text to English with a glossary enforced; write aligned "
-                    "bilingual output and report which terms were applied, missed or forbidden. "
-                    "`translate corpus --help` runs the same pipeline on Ray Data.")
+        description="Translate Korean text, or files (XLIFF, PO, DOCX, HTML, Markdown, subtitles, "
+                    "app strings) into the same format, to English with a glossary enforced; "
+                    "report which terms were applied, missed or forbidden. "
+                    "`translate corpus --help` runs the same pipeline on Ray Data; "
+                    "`translate serve --help` answers the LibreTranslate and DeepL APIs.")
     p.add_argument("input", nargs="*",
                    help="Korean text file (or - for stdin): bilingual output; a document "
                         "(.xlf, .po, …), several files or a folder: translated documents")
