@@ -31,12 +31,11 @@ for p in (ROOT, ROOT / "tests", ROOT / "benchmarks"):
     if str(p) not in sys.path:
         sys.path.insert(0, str(p))
 
-from benchmarks.common import header, parser, setup, table  # noqa: E402
+from benchmarks.common import header, parser, sentence_budget, setup, table  # noqa: E402
 from documents import read_document, translate_document  # noqa: E402
 from documents import translate_doc as layer  # noqa: E402
-from documents.model import Document, Unit, UnitState, plain_text  # noqa: E402
+from documents.model import Document, Unit  # noqa: E402
 from translate.pipeline import Translator  # noqa: E402
-from translate.segment import split_sentences  # noqa: E402
 
 FIX = ROOT / "tests" / "fixtures"
 SUBS = ["subtitles/interview.ko.srt", "subtitles/lecture.ko.vtt", "appstrings/i18next.ko.json",
@@ -85,19 +84,6 @@ class Counters:
         self.candidates = self.passed = 0
 
 
-def within(doc: Document, left: int) -> int:
-    """Keep units past a budget of ``left`` sentences as they are; the sentences used."""
-    used = 0
-    for unit in doc.units:
-        if unit.state is not UnitState.FILL:
-            continue
-        n = len(split_sentences(plain_text(unit.source)))
-        if used + n > left:
-            unit.state, unit.reason = UnitState.KEEP, "past the benchmark's sentence budget"
-        else:
-            used += n
-    return used
-
 
 PRESS = ROOT / "resources" / "termtest" / "press-glossary.yaml"   # as the last two benchmarks
 
@@ -117,7 +103,7 @@ def documents(n: int) -> dict[str, tuple[bool, Callable[[], list[Document]]]]:
         for rel in names:
             doc = read_document((FIX / rel).read_bytes(), Path(rel).name)
             if left is not None:
-                left -= within(doc, left)
+                left -= sentence_budget(doc, left)
             out.append(doc)
         return out
 

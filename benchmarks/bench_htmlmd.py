@@ -27,13 +27,13 @@ for path in (ROOT, ROOT / "tests"):
 from copyengine import CopyTranslator  # noqa: E402
 from skeletons import html_skeleton, markdown_skeleton  # noqa: E402
 
+from benchmarks.common import sentence_budget  # noqa: E402
 from bitext.records import TermStatus  # noqa: E402
 from documents import read_document, translate_document, translate_file  # noqa: E402
 from documents.codes import missing_or_extra  # noqa: E402
 from documents.formats._spans import Splicer  # noqa: E402
 from documents.model import Code, UnitState, plain_text  # noqa: E402
 from translate.pipeline import Translator  # noqa: E402
-from translate.segment import split_sentences  # noqa: E402
 
 FIXTURES = ROOT / "tests" / "fixtures" / "htmlmd"
 FILES = {"html": ["httpd-ko-cgi_path.html", "httpd-ko-bind.html"],
@@ -53,19 +53,6 @@ def skeleton(fmt: str, text: str) -> list[str]:
     return html_skeleton(text) if fmt == "html" else markdown_skeleton(text)
 
 
-def budget(doc, left: int) -> int:  # type: ignore[no-untyped-def]
-    """Keep the units past the sentence budget as they are; return the sentences used."""
-    used = 0
-    for unit in doc.units:
-        if unit.state is not UnitState.FILL:
-            continue
-        n = len(split_sentences(plain_text(unit.source)))
-        if used + n > left:
-            unit.state, unit.reason = UnitState.KEEP, "past the benchmark's sentence budget"
-        else:
-            used += n
-    return used
-
 
 def measure(fmt: str, translator: Translator, left: int, repeat: int) -> tuple[dict, int]:
     row = {"files": 0, "identity": 0, "units": 0, "sentences": 0, "coded": 0, "codes_kept": 0,
@@ -80,7 +67,7 @@ def measure(fmt: str, translator: Translator, left: int, repeat: int) -> tuple[d
         start = time.perf_counter()
         doc = read_document(data, name)
         row["t_format"] += time.perf_counter() - start
-        used = budget(doc, left)
+        used = sentence_budget(doc, left)
         left -= used
         filled = [u for u in doc.units if u.state is UnitState.FILL]
         plain = "\n".join(plain_text(u.source) for u in filled) + "\n"

@@ -266,3 +266,21 @@ def table(headers: Sequence[str], rows: Iterable[Sequence[Any]], digits: int = 1
     lines = ["| " + " | ".join(headers) + " |", "|" + "|".join(align) + "|"]
     lines += ["| " + " | ".join(r) + " |" for r in rows]
     return "\n".join(lines)
+
+
+def sentence_budget(doc: Any, left: int) -> int:
+    """Keep a document's units past a budget of ``left`` sentences as they are (state KEEP),
+    so a benchmark translates at most that many; return the sentences used."""
+    from documents.model import UnitState, plain_text  # noqa: PLC0415 - document benchmarks only
+    from translate.segment import split_sentences  # noqa: PLC0415
+
+    used = 0
+    for unit in doc.units:
+        if unit.state is not UnitState.FILL:
+            continue
+        n = len(split_sentences(plain_text(unit.source)))
+        if used + n > left:
+            unit.state, unit.reason = UnitState.KEEP, "past the benchmark's sentence budget"
+        else:
+            used += n
+    return used
