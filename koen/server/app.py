@@ -37,6 +37,31 @@ def error_body(path: str, message: str) -> bytes:
     return json.dumps({key: message}).encode()
 
 
+class _Watched:
+    """The ``send`` a wrapped app gets, noting whether its response has started: after that
+    no error answer can be sent in its place."""
+
+    def __init__(self, send: Send):
+        self.send = send
+        self.started = False
+
+    async def __call__(self, message: Message) -> None:
+        self.started = self.started or message["type"] == "http.response.start"
+        await self.send(message)
+
+
+async def send_error(send: Send, status: int, path: str, message: str,
+                     close: bool = False) -> None:
+    """A whole error response in the shape of the API ``path`` belongs to."""
+    body = error_body(path, message)
+    headers = [(b"content-type", b"application/json"),
+               (b"content-length", str(len(body)).encode())]
+    if close:
+        headers.append((b"connection", b"close"))
+    await send({"type": "http.response.start", "status": status, "headers": headers})
+    await send({"type": "http.response.body", "body": body})
+
+
 class BodyLimit:
     """413 for bodies over the limit: uploads get ``max_upload``, everything else
     ``max_body``."""
@@ -59,7 +84,6 @@ class BodyLimit:
             await self._refuse(send, path, limit)
             return
         seen = 0
-        started = False
 
         async def counted() -> Message:
             nonlocal seen
@@ -70,25 +94,17 @@ class BodyLimit:
                     raise BodyTooLarge(limit)
             return message
 
-        async def watched(message: Message) -> None:
-            nonlocal started
-            started = started or message["type"] == "http.response.start"
-            await send(message)
-
+        watched = _Watched(send)
         try:
             await self.app(scope, counted, watched)
         except BodyTooLarge:
-            if not started:
+            if not watched.started:
                 await self._refuse(send, path, limit)
 
     @staticmethod
     async def _refuse(send: Send, path: str, limit: int) -> None:
-        body = error_body(path, f"the request body is larger than {limit} bytes")
-        await send({"type": "http.response.start", "status": 413,
-                    "headers": [(b"content-type", b"application/json"),
-                                (b"content-length", str(len(body)).encode()),
-                                (b"connection", b"close")]})
-        await send({"type": "http.response.body", "body": body})
+        await send_error(send, 413, path, f"the request body is larger than {limit} bytes",
+                         close=True)
 
 
 class Contained:
@@ -103,25 +119,14 @@ class Contained:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        started = False
-
-        async def watched(message: Message) -> None:
-            nonlocal started
-            started = started or message["type"] == "http.response.start"
-            await send(message)
-
+        watched = _Watched(send)
         try:
             await self.app(scope, receive, watched)
         except Exception as e:  # noqa: BLE001 - the boundary: nothing escapes to the server log
             log.error("%s %s: internal error (%s)", scope["method"], scope["path"],
                       type(e).__name__)
-            if started:
-                return
-            body = error_body(scope["path"], "internal error")
-            await send({"type": "http.response.start", "status": 500,
-                        "headers": [(b"content-type", b"application/json"),
-                                    (b"content-length", str(len(body)).encode())]})
-            await send({"type": "http.response.body", "body": body})
+            if not watched.started:
+                await send_error(send, 500, scope["path"], "internal error")
 
 
 class AccessLog:

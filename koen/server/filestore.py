@@ -44,6 +44,12 @@ class FileStore:
         self._files[stored.token] = stored
         return stored
 
+    def done(self, name: str, data: bytes) -> StoredFile:
+        """A finished translation, kept for download under a new token."""
+        stored = self.new(name)
+        stored.data, stored.status = data, "done"
+        return stored
+
     def get(self, token: str) -> StoredFile | None:
         stored = self._files.get(token)
         if stored is None or stored.expires < time.monotonic():

@@ -103,8 +103,7 @@ def routes(service: Service) -> list[Route]:
             result = await service.document(data, name)
         except ApiError as e:
             return error(e)
-        stored = service.files.new(name)
-        stored.data, stored.status = result.data, "done"
+        stored = service.files.done(name, result.data)
         url = str(request.url_for("download_file", token=stored.token, name=name))
         return JSONResponse({"translatedFileUrl": url})
 
