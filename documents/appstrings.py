@@ -31,7 +31,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from .model import Code, CodeKind, Content, Unit, UnitState
+from .model import Code, CodeKind, Content, Unit, UnitState, joined
 from .text import has_korean
 
 MAX_DEPTH = 64          # nesting of objects/mappings; app strings use a handful
@@ -136,13 +136,7 @@ def spaced(source: Content, target: Content) -> Content:
         out.append(part)
         if isinstance(part, Code) and (part.id, "right") in glued:
             out.append(" ")
-    merged: list[str | Code] = []
-    for part in out:
-        if isinstance(part, str) and merged and isinstance(merged[-1], str):
-            merged[-1] += part
-        else:
-            merged.append(part)
-    return tuple(merged)
+    return joined(out)
 
 
 def count_placeholder(value: str) -> str | None:

@@ -23,14 +23,14 @@ text, so an identity round trip is byte-equal.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 
 from bitext.qa.issue import QAIssue
 
-from .model import Code, CodeKind, Content, Unit, UnitState, plain_text
-from .text import has_korean
+from .model import Code, CodeKind, Content, Unit, UnitState, joined, plain_text
+from .text import classify, has_korean
 
 MAX_LINE_LENGTH = 42      # characters per line, the common broadcast/Netflix limit
 MAX_GAP = 1.5             # seconds between cues that may still carry one sentence
@@ -293,7 +293,7 @@ def _content(tokens: Sequence[str | Tag], codes: dict[str, tuple[str, str]],
     return out
 
 
-def _nfc(parts: list[str | Code]) -> Content:
+def _nfc(parts: Iterable[str | Code]) -> Content:
     import unicodedata
     return tuple(unicodedata.normalize("NFC", p) if isinstance(p, str) else p for p in parts)
 
@@ -311,7 +311,7 @@ def units_for(cues: list[Cue], unescape: Callable[[str], str] | None = None) -> 
                 codes: dict[str, tuple[str, str]] = {}
                 unit = Unit(first.ident, _nfc(_content(toks, codes, 0)), line=first.line + k,
                             max_lines=1, handle=CueHandle([first], codes, dialogue_line=k))
-                _classify(unit)
+                classify(unit)
                 units.append(unit)
             continue
         codes = {}
@@ -320,25 +320,11 @@ def units_for(cues: list[Cue], unescape: Callable[[str], str] | None = None) -> 
             if parts:
                 parts.append(" ")
             parts.extend(_content(cue.tokens, codes, sum(isinstance(p, Code) for p in parts)))
-        merged: list[str | Code] = []
-        for p in parts:
-            if isinstance(p, str) and merged and isinstance(merged[-1], str):
-                merged[-1] += p
-            else:
-                merged.append(p)
-        unit = Unit(first.ident, _nfc(merged), line=first.line,
+        unit = Unit(first.ident, _nfc(joined(parts)), line=first.line,
                     max_lines=sum(len(c.lines) for c in grp), handle=CueHandle(grp, codes))
-        _classify(unit)
+        classify(unit)
         units.append(unit)
     return units
-
-
-def _classify(unit: Unit) -> None:
-    text = plain_text(unit.source)
-    if not text.strip():
-        unit.state, unit.reason = UnitState.SKIP, "no text"
-    elif not has_korean(text):
-        unit.state, unit.reason = UnitState.SKIP, "no Korean"
 
 
 # --------------------------------------------------------------------------- English back

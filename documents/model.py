@@ -20,6 +20,7 @@ each translated unit's ``target`` written back (and nothing else changed).
 """
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from enum import Enum
 from typing import Any, Protocol
@@ -61,6 +62,17 @@ Content = tuple["str | Code", ...]
 def plain_text(content: Content) -> str:
     """The text of a content without its codes (what the sentence splitter sees)."""
     return "".join(part for part in content if isinstance(part, str))
+
+
+def joined(parts: Iterable[str | Code]) -> Content:
+    """A content with adjacent strings made one (runs merged, a space added beside a code)."""
+    out: list[str | Code] = []
+    for part in parts:
+        if isinstance(part, str) and out and isinstance(out[-1], str):
+            out[-1] += part
+        else:
+            out.append(part)
+    return tuple(out)
 
 
 class UnitState(str, Enum):

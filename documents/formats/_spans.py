@@ -11,8 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from documents.model import Code, CodeKind, Content, Unit, UnitState, plain_text
-from documents.text import has_korean
+from documents.model import Code, CodeKind, Content, Unit
 
 
 @dataclass
@@ -27,16 +26,6 @@ class Spliced:
     lead_escape: Callable[[str], str] | None = None  # for text that begins a line (where
                                                      # Markdown reads a list marker): the
     breaks: frozenset[tuple[str, CodeKind]] = frozenset()   # unit's start, after these codes
-
-
-def classify(unit: Unit) -> Unit:
-    """FILL a unit with Korean text; SKIP one with none (nothing for the engine to do)."""
-    text = plain_text(unit.source)
-    if not text.strip():
-        unit.state, unit.reason = UnitState.SKIP, "no text"
-    elif not has_korean(text):
-        unit.state, unit.reason = UnitState.SKIP, "no Korean"
-    return unit
 
 
 def changed(unit: Unit) -> bool:

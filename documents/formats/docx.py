@@ -44,7 +44,15 @@ from lxml import etree
 
 from bitext.errors import InputError
 from bitext.xmlio import xml_text
-from documents.model import Code, CodeKind, Content, DocumentOptions, Unit, UnitState
+from documents.model import (
+    Code,
+    CodeKind,
+    Content,
+    DocumentOptions,
+    Unit,
+    UnitState,
+    joined,
+)
 from documents.text import has_korean
 from documents.zippackage import ZipPackage, open_package, write_package
 
@@ -390,18 +398,7 @@ def _content(p: etree._Element, part: str) -> tuple[Content, _Paragraph]:
                 local = etree.QName(t.elem).localname
                 content.append(Code(cid, CodeKind.CLOSE, f"</w:{local}>"))
     close_span()
-    return _joined(content), handle
-
-
-def _joined(content: list[str | Code]) -> Content:
-    """Adjacent strings (runs merged because they look the same) as one string."""
-    out: list[str | Code] = []
-    for part in content:
-        if isinstance(part, str) and out and isinstance(out[-1], str):
-            out[-1] += part
-        else:
-            out.append(part)
-    return tuple(out)
+    return joined(content), handle   # runs merged because they look the same: one string
 
 
 # --------------------------------------------------------------------------- rendering

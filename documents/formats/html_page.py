@@ -41,11 +41,11 @@ from documents.formats._spans import (
     Spliced,
     Splicer,
     changed,
-    classify,
     space_glued,
     unit_writer,
 )
 from documents.model import Code, CodeKind, Content, DocumentOptions, Unit, UnitState
+from documents.text import classify
 
 EXTENSIONS = (".html", ".htm", ".xhtml")
 NAME = "html"  # what --input-format and the report call this format

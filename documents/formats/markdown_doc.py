@@ -54,11 +54,11 @@ from documents.formats._spans import (
     Spliced,
     Splicer,
     changed,
-    classify,
     space_glued,
     unit_writer,
 )
 from documents.model import Code, CodeKind, Content, DocumentOptions, Unit
+from documents.text import classify
 
 EXTENSIONS = (".md", ".markdown")
 NAME = "markdown"  # what --input-format and the report call this format
