@@ -307,3 +307,29 @@ def test_tokenizer_json_without_the_package_says_what_to_install(family_dirs, mo
     monkeypatch.setitem(__import__("sys").modules, "tokenizers", None)  # import fails
     with pytest.raises(ModelError, match=r"install the `tokenizers` package.*\[llm\]"):
         Engine.load(family_dirs("qwen"))
+
+
+@pytest.mark.parametrize("family", PARAMS)
+def test_alternatives_start_with_distinct_next_pieces_agreeing_with_plain_decoding(
+        family, engines):
+    """Engine.alternatives: every hypothesis keeps its prefix, the next pieces differ, the
+    first is the plain greedy decoder's own next piece, and a batch gives what one
+    sentence at a time gives (two batched calls, not one decode per sentence)."""
+    engine = engines(family)
+    sources = ["냉난방공조 사업이 성장했다.", "구독", "전장 사업의 매출은 올해 처음으로 늘었다."]
+    prompts = [engine.source_tokens(engine.source_pieces(s)) for s in sources]
+    prefixes = [engine.target_pieces("HVAC"), engine.target_pieces("The subscription"),
+                engine.target_pieces("The sales of the vehicle components")]
+    batch = engine.alternatives(prompts, prefixes, 3, return_scores=True)
+    for i, result in enumerate(batch):
+        assert 1 <= len(result.hypotheses) <= 3
+        assert all(h[:len(prefixes[i])] == prefixes[i] for h in result.hypotheses)
+        nexts = [tuple(h[len(prefixes[i]):len(prefixes[i]) + 1]) for h in result.hypotheses]
+        assert len(set(nexts)) == len(nexts)
+        [single] = engine.alternatives([prompts[i]], [prefixes[i]], 3, return_scores=True)
+        assert single.hypotheses == result.hypotheses
+        if family in CHAT:
+            continue  # CTranslate2's own return_alternatives (a Generator has no logits)
+        [greedy] = engine.translate_batch([prompts[i]], target_prefix=[prefixes[i]],
+                                          beam_size=1)
+        assert result.hypotheses[0] == greedy.hypotheses[0]

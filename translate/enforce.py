@@ -35,8 +35,8 @@ from translate.engine import Engine
 from translate.english import fix_around
 from translate.options import DecodeOptions
 
-PREFIX_ALTERNATIVES = 4  # next-token alternatives after a forced term, to find a word start
-WIDE_ALTERNATIVES = 64   # when all of those glue onto the term (16 found none for HVAC)
+PREFIX_ALTERNATIVES = 4  # continuations after a forced term: the greedy one and others that
+WIDE_ALTERNATIVES = 64   # start a word, looked for among this many likeliest next pieces
 MAX_PLACES = 2           # places tried for a forced term (a garbled attempt, attention)
 WHOLE = 0.9              # a cheap continuation this long (vs the first pass) needs no beam
 NEAR_MISS = 0.6          # similarity at which a span counts as a garbled try at the term
@@ -100,18 +100,25 @@ def prepare(engine: Engine, source: str, matches: list[TermMatch],
 
 def _decode(engine: Engine, jobs: list[Job], options: DecodeOptions, *,
             prefixes: list[list[str]] | None = None, hypotheses: int = 1,
-            alternatives: bool = False) -> list:
-    """Decode jobs, grouped so that each group shares its suppress list (a per-call option).
+            alternatives: bool = False, unhinted: list[bool] | None = None) -> list:
+    """Decode jobs in as few ``translate_batch`` calls as the options allow: one for the
+    sentences with terms, one for those without.
 
-    With prefixes, ``alternatives`` asks for ``return_alternatives``: the best continuations
-    that each start with a different next token, continued greedily; otherwise a beam
-    search continues from the prefix.
+    Decoding cost is mostly per call (each step of a small batch costs about what a step
+    of one sentence costs), so the term-bearing sentences share one call and one suppress
+    list, the union of their forbidden renderings: suppressing "electric field" in a sentence
+    whose own terms do not forbid it costs nothing, splitting the call costs a decode.
+    Sentences without terms are decoded as the bare model would, nothing suppressed.
+    With prefixes, ``alternatives`` asks for :meth:`Engine.alternatives`: the best
+    continuations that each start with a different next token, continued greedily; otherwise
+    a beam search continues from the prefix. ``unhinted[i]`` decodes job i without its hints (a
+    job may appear twice, hinted and not).
     """
-    groups: dict[tuple, list[int]] = defaultdict(list)
+    groups: dict[bool, list[int]] = defaultdict(list)
     for i, job in enumerate(jobs):
-        groups[(job.suppress, bool(job.active))].append(i)
+        groups[bool(job.active)].append(i)
     results: list = [None] * len(jobs)
-    for (suppress, has_terms), members in groups.items():
+    for has_terms, members in groups.items():
         n = hypotheses if has_terms else 1  # alternatives only matter where terms are checked
         kwargs: dict = dict(
             beam_size=1 if alternatives else max(options.beam_size, n), num_hypotheses=n,
@@ -122,13 +129,22 @@ def _decode(engine: Engine, jobs: list[Job], options: DecodeOptions, *,
             max_decoding_length=options.max_decoding_length,
             length_penalty=options.length_penalty, **options.repetition(),
         )
+        suppress = sorted({s for i in members for s in jobs[i].suppress})
         if suppress:
             kwargs["suppress_sequences"] = [list(s) for s in suppress]
-        if prefixes is not None:
-            kwargs["target_prefix"] = [prefixes[i] for i in members]
-            kwargs["return_alternatives"] = alternatives
-        sources = [engine.source_tokens(jobs[i].pieces, jobs[i].hints) for i in members]
-        for i, result in zip(members, engine.translate_batch(sources, **kwargs)):
+        sources = [engine.source_tokens(jobs[i].pieces,
+                                        [] if unhinted and unhinted[i] else jobs[i].hints)
+                   for i in members]
+        if prefixes is not None and alternatives:
+            del kwargs["beam_size"], kwargs["num_hypotheses"]
+            decoded = engine.alternatives(sources, [prefixes[i] for i in members], n,
+                                          accept=starts_piece, depth=WIDE_ALTERNATIVES,
+                                          **kwargs)
+        else:
+            if prefixes is not None:
+                kwargs["target_prefix"] = [prefixes[i] for i in members]
+            decoded = engine.translate_batch(sources, **kwargs)
+        for i, result in zip(members, decoded):
             results[i] = result
     return results
 
@@ -197,8 +213,11 @@ def first_pass(engine: Engine, jobs: list[Job], options: DecodeOptions) -> None:
     """
     n = max(1, options.num_hypotheses) if "rerank" in options.strategies else 1
     reranked: dict[int, bool] = {}
-    bare = _unhinted(engine, [job for job in jobs if job.hints], options)
-    for job, result in zip(jobs, _decode(engine, jobs, options, hypotheses=n)):
+    hinted = [job for job in jobs if job.hints]
+    results = _decode(engine, jobs + hinted, options, hypotheses=n,
+                      unhinted=[False] * len(jobs) + [True] * len(hinted))
+    bare = _unhinted(engine, hinted, results[len(jobs):])
+    for job, result in zip(jobs, results):
         job.draft = bare[id(job)].text if id(job) in bare else engine.detokenize(
             result.hypotheses[0])
         best, chosen = _best(engine, job, result)
@@ -236,22 +255,16 @@ def first_pass(engine: Engine, jobs: list[Job], options: DecodeOptions) -> None:
                                    else "hint" if job.hints else "model")
 
 
-def _unhinted(engine: Engine, jobs: list[Job], options: DecodeOptions) -> dict[int, Candidate]:
+def _unhinted(engine: Engine, jobs: list[Job], results: list) -> dict[int, Candidate]:
     """The model's own translation of each hinted job, without its hints: the draft that
     omission is judged against (a hint can make the model stop early: "It is a customer
-    touchpoint." for a sentence it otherwise renders whole) and a fallback to repair."""
-    saved = [(job.hints, job.hint_targets) for job in jobs]
-    for job in jobs:
-        job.hints, job.hint_targets = [], []
+    touchpoint." for a sentence it otherwise renders whole) and a fallback to repair.
+    Decoded in the same call as the hinted pass (one call costs less than two)."""
     found = {}
-    try:
-        for job, result in zip(jobs, _decode(engine, jobs, options, hypotheses=1)):
-            pieces = result.hypotheses[0]
-            found[id(job)] = Candidate(pieces, result.attention[0] if result.attention else None,
-                                       engine.detokenize(pieces), 0, 0)
-    finally:
-        for job, (hints, targets) in zip(jobs, saved):
-            job.hints, job.hint_targets = hints, targets
+    for job, result in zip(jobs, results):
+        pieces = result.hypotheses[0]
+        found[id(job)] = Candidate(pieces, result.attention[0] if result.attention else None,
+                                   engine.detokenize(pieces), 0, 0)
     return found
 
 
@@ -414,9 +427,12 @@ def placements(engine: Engine, job: Job, match: TermMatch) -> list[int]:
 
 def starts_word(pieces: list[str], at: int) -> bool:
     """True if the piece at ``at`` begins a new word (or punctuation, or the sentence ends)."""
-    if at >= len(pieces):
-        return True
-    piece = pieces[at]
+    return at >= len(pieces) or starts_piece(pieces[at])
+
+
+def starts_piece(piece: str) -> bool:
+    """A piece that begins a word, punctuation or the end ("</s>"): what may follow a
+    forced term without gluing onto it ("HVACurity")."""
     return piece.startswith("▁") or not piece[:1].isalnum()
 
 
@@ -460,11 +476,6 @@ def prefix_repair(engine: Engine, jobs: list[Job], options: DecodeOptions) -> No
                   alternatives=False)
         _continue(engine, [t for job, _ in harder for t in places[id(job)][1:]], options,
                   found, alternatives=True)
-        # every continuation glued onto the term ("HVACOPPPO"): look further down the
-        # next-token list for one that starts a word
-        glued_only = [job for job, _ in pending if not any(c[3] for c in found[id(job)])]
-        _continue(engine, [places[id(j)][0] for j in glued_only], options, found,
-                  alternatives=True, count=WIDE_ALTERNATIVES)
         # a continuation glued onto the term ("HVACurity") only if nothing else
         chosen_from = {id(job): [c[:3] for c in found[id(job)] if c[3]]
                        or [c[:3] for c in found[id(job)]] for job, _ in pending}
@@ -484,12 +495,11 @@ def prefix_repair(engine: Engine, jobs: list[Job], options: DecodeOptions) -> No
 
 
 def _continue(engine: Engine, tries: list[Try], options: DecodeOptions, found: Found,
-              *, alternatives: bool, count: int = PREFIX_ALTERNATIVES) -> None:
-    """Decode from each try's prefix; add (candidate, index, locked, starts a word) to found.
-    ``count``: how many next-token alternatives (with ``alternatives``)."""
+              *, alternatives: bool) -> None:
+    """Decode from each try's prefix; add (candidate, index, locked, starts a word) to found."""
     if not tries:
         return
-    n = count if alternatives else options.beam_size
+    n = PREFIX_ALTERNATIVES if alternatives else options.beam_size
     results = _decode(engine, [t[0] for t in tries], options, prefixes=[t[2] for t in tries],
                       hypotheses=n, alternatives=alternatives)
     for (job, index, prefix), result in zip(tries, results):

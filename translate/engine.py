@@ -8,7 +8,7 @@ decodes every model through one ``translate_batch``.
 from __future__ import annotations
 
 import os
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
@@ -23,11 +23,13 @@ from translate.model_files import (
     ModelFiles,
     locate_model,
     read_vocabulary,
+    target_vocabulary,
 )
 from translate.options import DecodeOptions
 from translate.subwords import Subwords, load_subwords
 
 EOS = "</s>"
+PROBE_BYTES = 256 * 2**20  # logits one next-piece probe call may hold (steps x batch x vocab)
 
 
 @dataclass
@@ -129,6 +131,128 @@ class Engine:
             return self._generate(sources, **options)
         return self._translate(self.family, sources, **options)
 
+    def alternatives(self, sources: list[list[str]], prefixes: list[list[str]], count: int,
+                     *, accept: Callable[[str], bool] | None = None, depth: int = 0,
+                     **options) -> list[Decoded]:
+        """From each prefix, the greedy continuation and up to ``count - 1`` more, each
+        starting with another of the likeliest next pieces (``accept``: only pieces it
+        accepts, looked for among the ``depth`` likeliest, default ``count``), continued
+        greedily: what ``return_alternatives`` promises, in two batched calls.
+
+        CTranslate2's ``return_alternatives`` decodes one example at a time (a round of
+        prefix repair over N sentences cost N decodes), and for this project's models its
+        first step disagreed with the plain decoder's (after "The company expands" it
+        offered "expand" again). Here the greedy continuation of every prefix is decoded
+        with ``return_logits_vocab``, which gives the next-piece distribution after the
+        prefix; one more greedy call continues the other starts. An end token among them
+        ends the sentence right after the prefix ("HVAC" as a whole string). Chat models
+        keep CTranslate2's own (a Generator batch is decoded here already).
+        """
+        if not sources:
+            return []
+        options = {k: v for k, v in options.items() if k not in ("beam_size", "num_hypotheses")}
+        if isinstance(self.family, Chat):
+            return self._chat_alternatives(sources, prefixes, count, accept, depth, options)
+        greedy, rows = self._greedy_with_logits(sources, prefixes, options)
+        out = []
+        more: list[tuple[int, list[str]]] = []
+        for i, (result, row) in enumerate(zip(greedy, rows)):
+            out.append(Decoded([result.hypotheses[0]], [result.scores[0] if result.scores
+                                                        else 0.0],
+                               [result.attention[0]] if result.attention else None))
+            taken = {tuple(result.hypotheses[0][len(prefixes[i]):len(prefixes[i]) + 1]) or
+                     (EOS,)}
+            for piece in self._likeliest(row, depth or count):
+                if len(taken) >= count:
+                    break
+                if (piece,) in taken or (accept is not None and not accept(piece)):
+                    continue
+                taken.add((piece,))
+                more.append((i, [] if piece == EOS else list(prefixes[i]) + [piece]))
+        forced = [(i, p) for i, p in more if p]
+        continued = iter(self.translate_batch([sources[i] for i, _ in forced],
+                                              target_prefix=[p for _, p in forced],
+                                              beam_size=1, **options))
+        for i, start in more:
+            if start:
+                r = next(continued)
+                hyp, score = r.hypotheses[0], r.scores[0] if r.scores else 0.0
+                attention = r.attention[0] if r.attention else None
+            else:  # the end: the prefix alone, its attention rows from the greedy decode
+                hyp, score = list(prefixes[i]), 0.0
+                first = greedy[i].attention[0] if greedy[i].attention else None
+                attention = first[:len(prefixes[i])] if first else None
+            out[i].hypotheses.append(hyp)
+            out[i].scores.append(score)
+            rows = out[i].attention
+            if rows is not None:
+                rows.append(attention or [])
+        return out
+
+    def _chat_alternatives(self, sources: list[list[str]], prefixes: list[list[str]],
+                           count: int, accept: Callable[[str], bool] | None, depth: int,
+                           options: dict) -> list[Decoded]:
+        """CTranslate2's ``return_alternatives``; where no next piece is accepted, asked
+        again for the ``depth`` likeliest (those accepted are kept, after the first)."""
+        def ask(which: list[int], n: int) -> list[Decoded]:
+            return self.translate_batch([sources[i] for i in which],
+                                        target_prefix=[prefixes[i] for i in which],
+                                        beam_size=1, num_hypotheses=n,
+                                        return_alternatives=True, **options)
+
+        def accepted(i: int, hyp: list[str]) -> bool:
+            nxt = hyp[len(prefixes[i]):len(prefixes[i]) + 1]
+            return accept is None or accept(nxt[0] if nxt else EOS)
+
+        out = ask(list(range(len(sources))), count)
+        again = [i for i, r in enumerate(out) if not any(accepted(i, h) for h in r.hypotheses)]
+        if depth > count:
+            for i, r in zip(again, ask(again, depth)):
+                keep = [0] + [k for k, h in enumerate(r.hypotheses) if k and accepted(i, h)]
+                out[i] = Decoded([r.hypotheses[k] for k in keep], [r.scores[k] for k in keep])
+        return out
+
+    def _greedy_with_logits(self, sources: list[list[str]], prefixes: list[list[str]],
+                            options: dict) -> tuple[list, list]:
+        """Greedy continuations of the prefixes and, for each, the logits of the step after
+        its prefix. Split so that no call holds more than ``PROBE_BYTES`` of logits."""
+        lead = list(self.family.target_lead) if isinstance(self.family, Seq2Seq) else []
+        # an estimate of the decode's length (a sentence that loops to the maximum holds
+        # more); the logits of every step are returned, vocabulary-wide
+        steps = min(options.get("max_decoding_length", 256),
+                    len(lead) + max(map(len, prefixes)) + 2 * max(map(len, sources)) + 8)
+        per_call = max(1, PROBE_BYTES // (steps * len(self._vocabulary()) * 4))
+        results: list = []
+        rows: list = []
+        for at in range(0, len(sources), per_call):
+            batch = slice(at, at + per_call)
+            decoded = self.model.translate_batch(
+                sources[batch], target_prefix=[lead + list(p) for p in prefixes[batch]],
+                beam_size=1, return_logits_vocab=True, **options)
+            for prefix, r in zip(prefixes[batch], decoded):
+                logits = r.logits[0]
+                at_next = len(lead) + len(prefix)
+                rows.append(logits[at_next] if at_next < len(logits) else None)
+            results += self._without_lead(decoded, lead)
+        return results, rows
+
+    def _likeliest(self, row, depth: int) -> list[str]:
+        """The ``depth`` likeliest pieces of a logits row, suppressed ones left out."""
+        if row is None:
+            return []
+        import numpy as np  # ctranslate2 depends on it; only this path needs it
+
+        values = np.asarray(row, dtype=np.float32)
+        top = np.argpartition(-values, min(depth, len(values) - 1))[:depth]
+        top = top[np.argsort(-values[top])]
+        vocab = self._vocabulary()
+        return [vocab[k] for k in top if values[k] > -1e9]
+
+    def _vocabulary(self) -> list[str]:
+        if not hasattr(self, "_target_vocab"):
+            self._target_vocab = target_vocabulary(self.files.ct2_dir)
+        return self._target_vocab
+
     def _translate(self, family: Seq2Seq, sources: list[list[str]], *,
                    target_prefix: list[list[str]] | None = None, **options) -> list:
         lead = list(family.target_lead)
@@ -136,7 +260,9 @@ class Engine:
             target_prefix = [lead + list(p) for p in (target_prefix or [[]] * len(sources))]
         if target_prefix is not None:
             options["target_prefix"] = target_prefix
-        results = self.model.translate_batch(sources, **options)
+        return self._without_lead(self.model.translate_batch(sources, **options), lead)
+
+    def _without_lead(self, results: list, lead: list[str]) -> list:
         skip = len(self.source_lead)
         if not lead and not skip:
             return results

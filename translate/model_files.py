@@ -167,19 +167,32 @@ def read_vocabulary(ct2_dir: Path, names: tuple[str, ...] = VOCABULARIES) -> set
     """Tokens of a converted model (JSON list, or one token a line in older conversions)."""
     tokens: set[str] = set()
     for name in names:
-        path = ct2_dir / f"{name}.json"
-        if path.exists():
-            try:
-                data = json.loads(path.read_text(encoding="utf-8"))
-            except (ValueError, UnicodeDecodeError) as e:
-                raise ModelError(f"corrupt vocabulary: {e}", str(path)) from None
-            if not isinstance(data, list):
-                raise ModelError("vocabulary is not a JSON list", str(path))
-            tokens.update(data)
-        elif path.with_suffix(".txt").exists():
-            text = path.with_suffix(".txt").read_text(encoding="utf-8")
-            tokens.update(text.split("\n"))
+        tokens.update(_vocabulary_file(ct2_dir, name) or [])
     return tokens
+
+
+def target_vocabulary(ct2_dir: Path) -> list[str]:
+    """The decoder's tokens in id order (what a logits vector is indexed by)."""
+    for name in ("target_vocabulary", "shared_vocabulary", DECODER_VOCABULARY):
+        tokens = _vocabulary_file(ct2_dir, name)
+        if tokens is not None:
+            return tokens
+    raise ModelError("no target vocabulary", str(ct2_dir))
+
+
+def _vocabulary_file(ct2_dir: Path, name: str) -> list[str] | None:
+    path = ct2_dir / f"{name}.json"
+    if path.exists():
+        try:
+            data = json.loads(path.read_text(encoding="utf-8"))
+        except (ValueError, UnicodeDecodeError) as e:
+            raise ModelError(f"corrupt vocabulary: {e}", str(path)) from None
+        if not isinstance(data, list):
+            raise ModelError("vocabulary is not a JSON list", str(path))
+        return data
+    if path.with_suffix(".txt").exists():
+        return path.with_suffix(".txt").read_text(encoding="utf-8").split("\n")
+    return None
 
 
 def _argos_root(p: Path) -> Path | None:
