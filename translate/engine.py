@@ -184,9 +184,9 @@ class Engine:
                 attention = first[:len(prefixes[i])] if first else None
             out[i].hypotheses.append(hyp)
             out[i].scores.append(score)
-            rows = out[i].attention
-            if rows is not None:
-                rows.append(attention or [])
+            kept = out[i].attention
+            if kept is not None:
+                kept.append(attention or [])
         return out
 
     def _chat_alternatives(self, sources: list[list[str]], prefixes: list[list[str]],
