@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter, defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from difflib import SequenceMatcher
 
@@ -100,7 +101,8 @@ def prepare(engine: Engine, source: str, matches: list[TermMatch],
 
 def _decode(engine: Engine, jobs: list[Job], options: DecodeOptions, *,
             prefixes: list[list[str]] | None = None, hypotheses: int = 1,
-            alternatives: bool = False, unhinted: list[bool] | None = None) -> list:
+            alternatives: bool = False, unhinted: list[bool] | None = None,
+            wanted: Callable[[list], list[bool]] | None = None) -> list:
     """Decode jobs in as few ``translate_batch`` calls as the options allow: one for the
     sentences with terms, one for those without.
 
@@ -137,9 +139,11 @@ def _decode(engine: Engine, jobs: list[Job], options: DecodeOptions, *,
                    for i in members]
         if prefixes is not None and alternatives:
             del kwargs["beam_size"], kwargs["num_hypotheses"]
-            decoded = engine.alternatives(sources, [prefixes[i] for i in members], n,
-                                          accept=starts_piece, depth=WIDE_ALTERNATIVES,
-                                          **kwargs)
+            # prefixes are forced only in sentences with terms: one group, indices as given
+            assert wanted is None or len(members) == len(jobs)
+            decoded = engine.alternatives(
+                sources, [prefixes[i] for i in members], n, accept=starts_piece,
+                depth=WIDE_ALTERNATIVES, wanted=wanted, **kwargs)
         else:
             if prefixes is not None:
                 kwargs["target_prefix"] = [prefixes[i] for i in members]
@@ -444,10 +448,11 @@ Found = dict[int, list[tuple[Candidate, int, int, bool]]]
 def prefix_repair(engine: Engine, jobs: list[Job], options: DecodeOptions) -> None:
     """Round by round, force the leftmost missing term of each sentence via target_prefix.
 
-    First the cheap try: greedy alternatives from the best-guess place. Only where none of
-    them keeps the sentence whole (each loses content, or glues onto the term) is more
-    decoded: a beam search from every place the term may go, and the alternatives from the
-    other places. Among all candidates the one that meets the terms, loses no content and
+    First the cheap try: the greedy continuation from every place the term may go, all
+    sentences in one batch; where none of those keeps the sentence whole (each loses
+    content, glues onto the term or is cut short), the continuations from the other likely
+    next pieces that start a word; where none of those either, a beam search from every
+    place. Among all candidates the one that meets the terms, loses no content and
     has the best model score (``score_batch``) is kept. A forced prefix may cut off a term
     the model had produced later in the sentence, so a sentence gets up to two rounds per
     term; what is still missing after that is reported.
@@ -466,16 +471,12 @@ def prefix_repair(engine: Engine, jobs: list[Job], options: DecodeOptions) -> No
                     job.matches[i].term.target for i in missing if i != index))
                 job.hints = [engine.target_pieces(t) for t in job.hint_targets]
         found: Found = defaultdict(list)
-        _continue(engine, [places[id(j)][0] for j, _ in pending], options, found,
-                  alternatives=True)
+        _continue(engine, [t for j, _ in pending for t in places[id(j)]], options, found,
+                  alternatives=True, enough=keeps_whole)
         harder = [(job, missing) for job, missing in pending
-                  if not any(c.flaws == 0 and c.unmet < len(missing) and w
-                             and len(c.text) >= WHOLE * len(job.draft)
-                             for c, _, _, w in found[id(job)])]
+                  if not keeps_whole(job, found[id(job)])]
         _continue(engine, [t for job, _ in harder for t in places[id(job)]], options, found,
                   alternatives=False)
-        _continue(engine, [t for job, _ in harder for t in places[id(job)][1:]], options,
-                  found, alternatives=True)
         # a continuation glued onto the term ("HVACurity") only if nothing else
         chosen_from = {id(job): [c[:3] for c in found[id(job)] if c[3]]
                        or [c[:3] for c in found[id(job)]] for job, _ in pending}
@@ -494,19 +495,53 @@ def prefix_repair(engine: Engine, jobs: list[Job], options: DecodeOptions) -> No
                 job.strategy.setdefault(i, "prefix")
 
 
+def keeps_whole(job: Job, found: list[tuple[Candidate, int, int, bool]]) -> bool:
+    """Whether a candidate of this round is good enough to stop decoding for the job: it
+    meets more terms than the job's text, loses nothing, starts a word after the term and
+    is not much shorter than the draft."""
+    missing = len(job.unmet())
+    return any(c.flaws == 0 and c.unmet < missing and w and len(c.text) >= WHOLE * len(job.draft)
+               for c, _, _, w in found)
+
+
 def _continue(engine: Engine, tries: list[Try], options: DecodeOptions, found: Found,
-              *, alternatives: bool) -> None:
-    """Decode from each try's prefix; add (candidate, index, locked, starts a word) to found."""
+              *, alternatives: bool,
+              enough: Callable[[Job, list[tuple[Candidate, int, int, bool]]], bool] | None
+              = None) -> None:
+    """Decode from each try's prefix; add (candidate, index, locked, starts a word) to found.
+
+    With ``alternatives``, the greedy continuations come first and the other alternatives
+    are decoded only for the jobs that ``enough`` does not find whole with those.
+    """
     if not tries:
         return
-    n = PREFIX_ALTERNATIVES if alternatives else options.beam_size
+
+    def add(k: int, pieces: list[str], attention) -> tuple[Candidate, int, int, bool]:
+        job, index, prefix = tries[k]
+        return (candidate(engine, job, pieces, attention, job.draft), index, len(prefix),
+                starts_word(pieces, len(prefix)))
+
+    greedy: dict[int, tuple[Candidate, int, int, bool]] = {}
+
+    def wanted(first: list) -> list[bool]:
+        by_job: dict[int, list] = defaultdict(list)
+        for k, result in enumerate(first):
+            greedy[k] = add(k, result.hypotheses[0],
+                            result.attention[0] if result.attention else None)
+            by_job[id(tries[k][0])].append(greedy[k])
+        return [enough is None or not enough(job, found[id(job)] + by_job[id(job)])
+                for job, _, _ in tries]
+
     results = _decode(engine, [t[0] for t in tries], options, prefixes=[t[2] for t in tries],
-                      hypotheses=n, alternatives=alternatives)
-    for (job, index, prefix), result in zip(tries, results):
-        for k, pieces in enumerate(result.hypotheses):
-            attention = result.attention[k] if result.attention else None
-            found[id(job)].append((candidate(engine, job, pieces, attention, job.draft), index,
-                                   len(prefix), starts_word(pieces, len(prefix))))
+                      hypotheses=PREFIX_ALTERNATIVES if alternatives else options.beam_size,
+                      alternatives=alternatives, wanted=wanted if alternatives else None)
+    for k, ((job, _, _), result) in enumerate(zip(tries, results)):
+        for h, pieces in enumerate(result.hypotheses):
+            if h == 0 and k in greedy:
+                found[id(job)].append(greedy[k])
+                continue
+            found[id(job)].append(add(k, pieces, result.attention[h] if result.attention
+                                      else None))
 
 
 def _score(engine: Engine, groups: list[tuple[Job, list[tuple[Candidate, int, int]]]],

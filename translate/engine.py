@@ -133,6 +133,7 @@ class Engine:
 
     def alternatives(self, sources: list[list[str]], prefixes: list[list[str]], count: int,
                      *, accept: Callable[[str], bool] | None = None, depth: int = 0,
+                     wanted: Callable[[list[Decoded]], list[bool]] | None = None,
                      **options) -> list[Decoded]:
         """From each prefix, the greedy continuation and up to ``count - 1`` more, each
         starting with another of the likeliest next pieces (``accept``: only pieces it
@@ -144,9 +145,10 @@ class Engine:
         first step disagreed with the plain decoder's (after "The company expands" it
         offered "expand" again). Here the greedy continuation of every prefix is decoded
         with ``return_logits_vocab``, which gives the next-piece distribution after the
-        prefix; one more greedy call continues the other starts. An end token among them
-        ends the sentence right after the prefix ("HVAC" as a whole string). Chat models
-        keep CTranslate2's own (a Generator batch is decoded here already).
+        prefix; one more greedy call continues the other starts, for the prefixes that
+        ``wanted`` (given the greedy results) asks more of (default all). An end token among
+        them ends the sentence right after the prefix ("HVAC" as a whole string). Chat
+        models keep CTranslate2's own (a Generator batch is decoded here already).
         """
         if not sources:
             return []
@@ -154,12 +156,13 @@ class Engine:
         if isinstance(self.family, Chat):
             return self._chat_alternatives(sources, prefixes, count, accept, depth, options)
         greedy, rows = self._greedy_with_logits(sources, prefixes, options)
-        out = []
+        out = [Decoded([r.hypotheses[0]], [r.scores[0] if r.scores else 0.0],
+                       [r.attention[0]] if r.attention else None) for r in greedy]
+        asked = wanted(out) if wanted else [True] * len(out)
         more: list[tuple[int, list[str]]] = []
         for i, (result, row) in enumerate(zip(greedy, rows)):
-            out.append(Decoded([result.hypotheses[0]], [result.scores[0] if result.scores
-                                                        else 0.0],
-                               [result.attention[0]] if result.attention else None))
+            if not asked[i]:
+                continue
             taken = {tuple(result.hypotheses[0][len(prefixes[i]):len(prefixes[i]) + 1]) or
                      (EOS,)}
             for piece in self._likeliest(row, depth or count):
