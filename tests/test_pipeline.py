@@ -171,3 +171,20 @@ def test_an_engine_is_freed_once_unused(tiny_model):
     del engine
     gc.collect()
     assert ref() is None
+
+
+def test_a_sentence_is_translated_the_same_alone_and_among_others(shared_model):
+    """Term-bearing sentences share one CTranslate2 call and one suppress list; that list
+    is the glossary's, so what a sentence is batched with (other terms, other forbidden
+    renderings, sentences without terms) never changes its translation."""
+    from pathlib import Path
+    curated = Path(__file__).resolve().parents[1] / "resources" / "glossary"
+    t = Translator(shared_model, curated, intra_threads=1)
+    sentences = ["LG전자가 공감지능을 앞세워 고객의 일상을 바꾸겠다고 밝혔다.",
+                 "냉난방 공조 분야에서는 데이터센터용 냉각 솔루션이 새로운 성장 동력이다.",
+                 "고객 접점에서 얻은 경험은 다시 제품 개발에 반영된다.",
+                 "한편 역사 전시관에서는 옛 병사들이 싸우던 전장을 재현한 공간도 공개됐다."]
+    together = t.translate_sentences(sentences)
+    for sentence, among in zip(sentences, together):
+        [alone] = t.translate_sentences([sentence])
+        assert (alone.translation, alone.terms) == (among.translation, among.terms)

@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter, defaultdict
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from difflib import SequenceMatcher
 
@@ -87,14 +87,15 @@ def forbidden_pieces(engine: Engine, phrases: list[str]) -> tuple[tuple[str, ...
 
 
 def prepare(engine: Engine, source: str, matches: list[TermMatch],
-            options: DecodeOptions) -> Job:
+            options: DecodeOptions, suppress: tuple[tuple[str, ...], ...] = ()) -> Job:
+    """A job for one sentence; ``suppress`` applies only if the sentence carries a term."""
     job = Job(source, matches, engine.source_pieces(source))
     active = [matches[i] for i in job.active]
     if "hint" in options.strategies and engine.takes_hints:
         job.hint_targets = list(dict.fromkeys(m.term.target for m in active))
         job.hints = [engine.target_pieces(t) for t in job.hint_targets]
-    job.suppress = forbidden_pieces(engine, sorted({f for m in active for f in m.term.forbidden}))
     if active:
+        job.suppress = suppress
         job.tokens = content_tokens(source)
     return job
 
@@ -108,9 +109,10 @@ def _decode(engine: Engine, jobs: list[Job], options: DecodeOptions, *,
 
     Decoding cost is mostly per call (each step of a small batch costs about what a step
     of one sentence costs), so the term-bearing sentences share one call and one suppress
-    list, the union of their forbidden renderings: suppressing "electric field" in a sentence
-    whose own terms do not forbid it costs nothing, splitting the call costs a decode.
-    Sentences without terms are decoded as the bare model would, nothing suppressed.
+    list (the glossary's forbidden renderings, see :func:`enforce`): suppressing "electric
+    field" in a sentence whose own terms do not forbid it costs nothing, splitting the call
+    costs a decode. Sentences without terms are decoded as the bare model would, nothing
+    suppressed.
     With prefixes, ``alternatives`` asks for :meth:`Engine.alternatives`: the best
     continuations that each start with a different next token, continued greedily; otherwise
     a beam search continues from the prefix. ``unhinted[i]`` decodes job i without its hints (a
@@ -590,14 +592,22 @@ def finish(engine: Engine, job: Job) -> None:
 
 
 def enforce(engine: Engine, sources: list[str], matches: list[list[TermMatch]],
-            options: DecodeOptions | None = None) -> list[Job]:
+            options: DecodeOptions | None = None, *,
+            forbidden: Sequence[str] | None = None) -> list[Job]:
     """Translate a batch of sentences so that every applicable term is rendered as listed.
 
-    Each returned job carries its final ``text`` and checked ``records``: nothing downstream
-    needs to check again.
+    ``forbidden``: the glossary's forbidden renderings, all of them suppressed in every
+    sentence that carries a term (one suppress list lets those sentences share one
+    CTranslate2 call, and one that comes from the glossary alone keeps a sentence's
+    translation independent of what it is batched with). Default: those of the terms
+    matched in this batch. Each returned job carries its final ``text`` and checked
+    ``records``: nothing downstream needs to check again.
     """
     options = options or DecodeOptions()
-    jobs = [prepare(engine, s, m, options) for s, m in zip(sources, matches)]
+    if forbidden is None:
+        forbidden = [f for ms in matches for m in ms if m.applies for f in m.term.forbidden]
+    suppress = forbidden_pieces(engine, sorted(set(forbidden)))
+    jobs = [prepare(engine, s, m, options, suppress) for s, m in zip(sources, matches)]
     first_pass(engine, jobs, options)
     if "prefix" in options.strategies:
         prefix_repair(engine, jobs, options)

@@ -48,6 +48,7 @@ class Translator:
             compute_type=compute_type)
         self.glossary = as_glossary(glossary)
         self.matcher = TermMatcher(self.glossary)
+        self.forbidden = sorted({f for term in self.glossary for f in term.forbidden})
 
     def translate(self, text: str, doc: str = "") -> list[AlignedSegment]:
         """Translate a document: paragraphs and sentences kept, terms enforced and checked."""
@@ -77,7 +78,7 @@ class Translator:
     def _translate_chunk(self, segments: list[Segment]) -> list[AlignedSegment]:
         sources = [s.source for s in segments]
         matches = [self.matcher.find(s.source) + list(s.forced) for s in segments]
-        jobs = enforce(self.engine, sources, matches, self.options)
+        jobs = enforce(self.engine, sources, matches, self.options, forbidden=self.forbidden)
         return [AlignedSegment(seg.index, seg.source, job.text, job.records, seg.doc,
                                seg.paragraph, seg.line, seg.notes, job.qa,
                                confidence=job.confidence, column=seg.column)
