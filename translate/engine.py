@@ -263,7 +263,34 @@ class Engine:
             target_prefix = [lead + list(p) for p in (target_prefix or [[]] * len(sources))]
         if target_prefix is not None:
             options["target_prefix"] = target_prefix
-        return self._without_lead(self.model.translate_batch(sources, **options), lead)
+        results = self.model.translate_batch(sources, **options)
+        if options.get("return_attention") and options.get("beam_size", 2) > 1 \
+                and len(sources) > 1:
+            results = self._first_attention_row(sources, results, options)
+        return self._without_lead(results, lead)
+
+    def _first_attention_row(self, sources: list[list[str]], results: list, options: dict
+                             ) -> list[Decoded]:
+        """The attention of every hypothesis's first step, read again from a one-step
+        greedy decode.
+
+        CTranslate2 4.8's batched beam search returns, for that step, the attention row of
+        another sentence of the batch (alone, or with greedy search, it is right; the later
+        rows are right). The first step's attention depends only on the source and the
+        start token, so one cheap step for the whole batch gives it back, and a term at the
+        start of a sentence is placed the same whatever the sentence is batched with.
+        """
+        first = self.model.translate_batch(
+            sources, beam_size=1, max_decoding_length=1, return_attention=True,
+            max_batch_size=options.get("max_batch_size", 0))
+        fixed = []
+        for r, f in zip(results, first):
+            row = list(f.attention[0][0]) if f.attention and f.attention[0] else None
+            fixed.append(Decoded(
+                [list(h) for h in r.hypotheses], list(r.scores),
+                [([row] + list(a[1:])) if a and row is not None else list(a)
+                 for a in r.attention] if r.attention else None))
+        return fixed
 
     def _without_lead(self, results: list, lead: list[str]) -> list:
         skip = len(self.source_lead)

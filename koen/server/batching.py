@@ -7,8 +7,12 @@ thread is on purpose: CTranslate2 uses every core for one call (``intra_threads`
 is shared, and a reload of the glossary then never races a batch.
 
 A sentence's translation does not depend on what it is batched with: sentences are split
-per text, looked up per sentence, and the engine decodes every sentence of a batch
-independently (``tests/test_server_batching.py`` checks alone vs. among others).
+per text, looked up per sentence, the suppress list is the glossary's, and the engine decodes
+every sentence of a batch independently (it re-reads the first step's attention, which
+CTranslate2's batched beam search takes from another sentence; ``tests/test_server_api.py``
+checks alone vs. among others). One limit stays: a short sentence padded in a batch can differ
+in the last digits of its scores, rarely enough to change a choice between near-equal
+candidates.
 
 The queue is bounded: ``submit`` refuses work past ``max_queue`` texts (the caller answers
 503 with Retry-After); a job whose request timed out is dropped before it is translated.
