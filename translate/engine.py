@@ -29,7 +29,7 @@ from translate.options import DecodeOptions
 from translate.subwords import Subwords, load_subwords
 
 EOS = "</s>"
-PROBE_BYTES = 256 * 2**20  # logits one next-piece probe call may hold (steps x batch x vocab)
+PROBE_BYTES = 256 * 2**20  # logits one greedy call of alternatives() may hold
 
 
 @dataclass
@@ -240,7 +240,8 @@ class Engine:
         return results, rows
 
     def _likeliest(self, row, depth: int) -> list[str]:
-        """The ``depth`` likeliest pieces of a logits row, suppressed ones left out."""
+        """The ``depth`` likeliest pieces of a logits row (pieces the decoder disabled, at
+        minus infinity, left out)."""
         if row is None:
             return []
         import numpy as np  # ctranslate2 depends on it; only this path needs it
