@@ -219,6 +219,8 @@ class Engine:
                             options: dict) -> tuple[list, list]:
         """Greedy continuations of the prefixes and, for each, the logits of the step after
         its prefix. Split so that no call holds more than ``PROBE_BYTES`` of logits."""
+        import numpy as np  # ctranslate2 depends on it; only this path needs it
+
         lead = list(self.family.target_lead) if isinstance(self.family, Seq2Seq) else []
         # an estimate of the decode's length (a sentence that loops to the maximum holds
         # more); the logits of every step are returned, vocabulary-wide
@@ -235,8 +237,13 @@ class Engine:
             for prefix, r in zip(prefixes[batch], decoded):
                 logits = r.logits[0]
                 at_next = len(lead) + len(prefix)
-                rows.append(logits[at_next] if at_next < len(logits) else None)
-            results += self._without_lead(decoded, lead)
+                # one row copied out; the call's results (every step's logits) go at once
+                rows.append(np.array(logits[at_next], dtype=np.float32)
+                            if at_next < len(logits) else None)
+            results += self._without_lead([Decoded(list(r.hypotheses), list(r.scores),
+                                                   r.attention or None) for r in decoded],
+                                          lead)
+            del decoded
         return results, rows
 
     def _likeliest(self, row, depth: int) -> list[str]:
@@ -246,11 +253,10 @@ class Engine:
             return []
         import numpy as np  # ctranslate2 depends on it; only this path needs it
 
-        values = np.asarray(row, dtype=np.float32)
-        top = np.argpartition(-values, min(depth, len(values) - 1))[:depth]
-        top = top[np.argsort(-values[top])]
+        top = np.argpartition(-row, min(depth, len(row) - 1))[:depth]
+        top = top[np.argsort(-row[top])]
         vocab = self._vocabulary()
-        return [vocab[k] for k in top if values[k] > -1e9]
+        return [vocab[k] for k in top if row[k] > -1e9]
 
     def _vocabulary(self) -> list[str]:
         if not hasattr(self, "_target_vocab"):
