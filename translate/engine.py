@@ -175,7 +175,7 @@ class Engine:
         forced = [(i, p) for i, p in more if p]
         continued = iter(self.translate_batch([sources[i] for i, _ in forced],
                                               target_prefix=[p for _, p in forced],
-                                              beam_size=1, **options))
+                                              beam_size=1, **options) if forced else [])
         for i, start in more:
             if start:
                 r = next(continued)
