@@ -25,7 +25,6 @@ from koen.server.service import (
     Params,
     Service,
     attachment,
-    read_params,
     read_upload,
     safe_name,
 )
@@ -82,14 +81,9 @@ def glossary_of(params: Params) -> str | None:
 def routes(service: Service) -> list[Route]:
     tasks: set[asyncio.Task] = set()
 
-    async def authorised(request: Request) -> Params:
-        params = await read_params(request)
-        service.authorise(request, params)
-        return params
-
     async def translate(request: Request) -> Response:
         try:
-            params = await authorised(request)
+            params = await service.params(request)
             texts = params.strings("text")
             if not texts:
                 raise ApiError(400, "Parameter 'text' not specified.")
@@ -116,7 +110,7 @@ def routes(service: Service) -> list[Route]:
 
     async def languages(request: Request) -> Response:
         try:
-            params = await authorised(request)
+            params = await service.params(request)
         except ApiError as e:
             return error(e)
         kind = str(params.get("type") or "source").lower()
@@ -124,14 +118,14 @@ def routes(service: Service) -> list[Route]:
 
     async def pairs(request: Request) -> Response:
         try:
-            await authorised(request)
+            await service.params(request)
         except ApiError as e:
             return error(e)
         return JSONResponse({"supported_languages": [{"source_lang": "ko", "target_lang": "en"}]})
 
     async def usage(request: Request) -> Response:
         try:
-            await authorised(request)
+            await service.params(request)
         except ApiError as e:
             return error(e)
         return JSONResponse({"character_count": service.queue.characters,
@@ -139,7 +133,7 @@ def routes(service: Service) -> list[Route]:
 
     async def glossaries(request: Request) -> Response:
         try:
-            params = await authorised(request)
+            params = await service.params(request)
             if request.method == "GET":
                 return JSONResponse({"glossaries": [i.to_dict() for i in service.store.infos()]})
             name = str(params.get("name") or "").strip()
@@ -166,7 +160,7 @@ def routes(service: Service) -> list[Route]:
     async def glossary(request: Request) -> Response:
         glossary_id = request.path_params["glossary_id"]
         try:
-            await authorised(request)
+            await service.params(request)
             try:
                 info, _ = service.store.get(glossary_id)
                 if request.method == "DELETE":
@@ -183,7 +177,7 @@ def routes(service: Service) -> list[Route]:
 
     async def entries(request: Request) -> Response:
         try:
-            await authorised(request)
+            await service.params(request)
             accept = request.headers.get("accept", "*/*")
             if not any(a.split(";")[0].strip() in ("*/*", "text/*", "text/tab-separated-values")
                        for a in accept.split(",")):
@@ -200,10 +194,8 @@ def routes(service: Service) -> list[Route]:
 
     async def document_upload(request: Request) -> Response:
         try:
-            params = await authorised(request)
-            upload = params.files.get("file")
-            if upload is None:
-                raise ApiError(400, "Parameter 'file' not specified.")
+            params = await service.params(request)
+            upload = params.file("Parameter 'file' not specified.")
             glossary_id = glossary_of(params)
             check_languages(params, glossary=bool(glossary_id))
             key = service.glossary_key(glossary_id)
@@ -234,7 +226,7 @@ def routes(service: Service) -> list[Route]:
         return JSONResponse({"document_id": stored.token, "document_key": stored.key})
 
     async def stored_document(request: Request):
-        params = await authorised(request)
+        params = await service.params(request)
         stored = service.files.get(request.path_params["document_id"])
         if stored is None:
             raise ApiError(404, "Document not found.")

@@ -17,7 +17,6 @@ from koen.server.service import (
     Params,
     Service,
     attachment,
-    read_params,
     read_upload,
     safe_name,
 )
@@ -48,8 +47,7 @@ def _languages(params: Params) -> tuple[str, str]:
 def routes(service: Service) -> list[Route]:
     async def translate(request: Request) -> Response:
         try:
-            params = await read_params(request)
-            service.authorise(request, params)
+            params = await service.params(request)
             q = params.values.get("q")
             if q is None or q == "" or q == []:
                 raise ApiError(400, "Invalid request: missing q parameter")
@@ -78,8 +76,7 @@ def routes(service: Service) -> list[Route]:
 
     async def detect_route(request: Request) -> Response:
         try:
-            params = await read_params(request)
-            service.authorise(request, params)
+            params = await service.params(request)
             q = params.get("q")
             if not q:
                 raise ApiError(400, "Invalid request: missing q parameter")
@@ -92,11 +89,8 @@ def routes(service: Service) -> list[Route]:
 
     async def translate_file(request: Request) -> Response:
         try:
-            params = await read_params(request)
-            service.authorise(request, params)
-            upload = params.files.get("file")
-            if upload is None:
-                raise ApiError(400, "Invalid request: missing file parameter")
+            params = await service.params(request)
+            upload = params.file("Invalid request: missing file parameter")
             _languages(params)
             name = safe_name(upload.filename)
             data = await read_upload(upload, service.settings.max_upload)

@@ -20,7 +20,6 @@ from koen.server.service import (
     ApiError,
     Service,
     attachment,
-    read_params,
     read_upload,
     safe_name,
 )
@@ -45,8 +44,7 @@ def routes(service: Service) -> list:
 
     async def translate(request: Request) -> Response:
         try:
-            params = await read_params(request)
-            service.authorise(request, params)
+            params = await service.params(request)
             text = params.get("text")
             if not isinstance(text, str) or not text.strip():
                 raise ApiError(400, "give the Korean text as 'text'")
@@ -62,11 +60,8 @@ def routes(service: Service) -> list:
 
     async def translate_file(request: Request) -> Response:
         try:
-            params = await read_params(request)
-            service.authorise(request, params)
-            upload = params.files.get("file")
-            if upload is None:
-                raise ApiError(400, "give the file as 'file'")
+            params = await service.params(request)
+            upload = params.file("give the file as 'file'")
             key = service.glossary_key(params.get("glossary_id"))
             name = safe_name(upload.filename)
             data = await read_upload(upload, service.settings.max_upload)
@@ -80,8 +75,7 @@ def routes(service: Service) -> list:
 
     async def export(request: Request) -> Response:
         try:
-            params = await read_params(request)
-            service.authorise(request, params)
+            params = await service.params(request)
             fmt = str(params.get("format") or "tmx").lower()
             if fmt not in EXPORTS:
                 raise ApiError(400, f"format is one of {', '.join(EXPORTS)}")
@@ -127,8 +121,7 @@ def routes(service: Service) -> list:
 
     async def reload(request: Request) -> Response:
         try:
-            params = await read_params(request)
-            service.authorise(request, params)
+            await service.params(request)
             terms = await service.reload()
         except ApiError as e:
             return error(e)

@@ -68,6 +68,13 @@ class Params:
             raise ApiError(400, f"'{name}' must be a string or a list of strings")
         return items
 
+    def file(self, missing: str) -> UploadFile:
+        """The uploaded ``file`` field; ``missing`` is the API's own 400 message without it."""
+        upload = self.files.get("file")
+        if upload is None:
+            raise ApiError(400, missing)
+        return upload
+
 
 LIST_FIELDS = ("text", "ignore_tags", "splitting_tags", "non_splitting_tags", "q")
 
@@ -138,6 +145,12 @@ class Service:
         self.requests = 0
 
     # --- checks -------------------------------------------------------------------------
+    async def params(self, request: Request) -> Params:
+        """The request's fields (:func:`read_params`), after its API key is checked."""
+        params = await read_params(request)
+        self.authorise(request, params)
+        return params
+
     def authorise(self, request: Request, params: Params | dict) -> None:
         values = params.values if isinstance(params, Params) else params
         if not key_ok(self.settings.keys, request_key(request, values)):
