@@ -53,3 +53,19 @@ def shared_model() -> Path:
         pytest.skip("resources/models/ko-en-small/model.bin not found: integration test needs "
                     "the bundled model (see README)")
     return path
+
+
+@pytest.fixture
+def run(tiny_model, capsys):
+    """Call the ``translate`` CLI in-process with the tiny model, greedy and one hypothesis
+    (fast; files and reports are what these tests read): (exit code, stdout, stderr).
+    ``tests/test_cli.py`` has its own, with beam 2."""
+    from koen.cli import main
+
+    def _run(*args: object):
+        code = main([*map(str, args), "--model", str(tiny_model), "--beam", "1",
+                     "--hypotheses", "1"])
+        out = capsys.readouterr()
+        return code, out.out, out.err
+
+    return _run

@@ -16,16 +16,6 @@ from koen.cli import main
 TEXT = "전장 사업이 성장했다.\r\n\r\nOLED TV\r\n공감지능을 앞세운다. 두 번째 문장.\r\n"
 
 
-@pytest.fixture
-def run(tiny_model, capsys):
-    def _run(*args: str):
-        code = main([*args, "--model", str(tiny_model), "--beam", "1", "--hypotheses", "1"])
-        out = capsys.readouterr()
-        return code, out.out, out.err
-
-    return _run
-
-
 def text_file(tmp_path, name="press.txt", text=TEXT):
     path = tmp_path / name
     path.write_bytes(text.encode())

@@ -10,21 +10,8 @@ from pathlib import Path
 import pytest
 from xmlschemas import xliff_errors
 
-from koen.cli import main
-
 XLIFF = Path(__file__).parent / "fixtures" / "xliff"
 PO = Path(__file__).parent / "fixtures" / "po"
-
-
-@pytest.fixture
-def run(tiny_model, capsys):
-    def _run(*args: object):
-        code = main([*map(str, args), "--model", str(tiny_model), "--beam", "1",
-                     "--hypotheses", "1"])
-        out = capsys.readouterr()
-        return code, out.out, out.err
-
-    return _run
 
 
 @pytest.mark.parametrize(("name", "version"), [

@@ -98,18 +98,6 @@ def test_real_translation_opens_in_libreoffice_with_the_same_structure(translate
 
 # ------------------------------------------------------------------------- the command
 
-@pytest.fixture
-def run(tiny_model, capsys):
-    from koen.cli import main
-
-    def _run(*args: str):
-        code = main([*args, "--model", str(tiny_model), "--beam", "1", "--hypotheses", "1"])
-        out = capsys.readouterr()
-        return code, out.out, out.err
-
-    return _run
-
-
 def test_cli_translates_a_docx_into_a_docx(run, tmp_path):
     src = tmp_path / "press.docx"
     src.write_bytes(PRESS)
