@@ -13,7 +13,7 @@ import common
 from common import TermScore, table
 
 from glossary import TermMatcher
-from translate.options import STRATEGIES
+from translate.options import DEFAULT_STRATEGIES, STRATEGIES
 from translate.pipeline import Translator
 
 
@@ -25,22 +25,27 @@ def strategy_sets(hints: bool) -> list[tuple[str, tuple[str, ...]]]:
     sets.append(("rerank", ("rerank",)))
     if hints:
         sets.append(("hint+rerank", ("hint", "rerank")))
+    sets.append(("splice", ("splice",)))
     sets.append(("prefix", ("prefix",)))
     if hints:
-        sets.append(("rerank+prefix (no hint)", ("rerank", "prefix")))
-    sets.append(("all: " + "+".join(s for s in STRATEGIES if hints or s != "hint"), STRATEGIES))
+        sets.append(("hint+rerank+prefix (the default before splice)",
+                     ("hint", "rerank", "prefix")))
+    sets.append(("default: " + "+".join(DEFAULT_STRATEGIES), DEFAULT_STRATEGIES))
+    if hints:
+        sets.append(("all: " + "+".join(STRATEGIES), STRATEGIES))
     return sets
 
 
 def row(name: str, score: TermScore, chrf: float, seconds: float, n: int) -> list:
     by = score.strategy
     return [name, 100 * score.accuracy, score.applied, score.missed, score.forbidden,
-            score.skipped, score.leaked, by["model"], by["hint"], by["rerank"], by["prefix"],
-            chrf, n / seconds]
+            score.skipped, score.leaked, by["model"], by["hint"], by["rerank"], by["splice"],
+            by["prefix"], chrf, n / seconds]
 
 
 HEADERS = ["glossary / strategies", "term acc. %", "applied", "missed", "forbidden",
-           "skipped (context)", "trap leaks", "by model", "by hint", "by rerank", "by prefix",
+           "skipped (context)", "trap leaks", "by model", "by hint", "by rerank", "by splice",
+           "by prefix",
            "chrF", "sent/s"]
 
 

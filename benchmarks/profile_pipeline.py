@@ -35,7 +35,8 @@ def profile(engine, tr: Translator, src: list[str], args) -> tuple[float, float,
     return bare, pipe, prof
 
 
-STEPS = {"first_pass": "first pass (hinted, with the unhinted drafts)",
+STEPS = {"first_pass": "first pass (with hints on: the hinted and the unhinted drafts)",
+         "splice_repair": "splice repair, all rounds (score_batch)",
          "prefix_repair": "prefix repair, all rounds (with scoring)",
          "_score": "  of which: scoring tied candidates (score_batch)",
          "finish": "final checks (terms, QA)", "assess": "confidence"}

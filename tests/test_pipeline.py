@@ -34,7 +34,7 @@ def test_every_applicable_term_is_rendered(translator):
         for r in seg.terms:
             if r.status is TermStatus.APPLIED:
                 assert r.target.lower() in seg.translation.lower()
-                assert r.strategy in ("model", "hint", "rerank", "prefix")
+                assert r.strategy in ("model", "hint", "rerank", "splice", "prefix")
     assert segments[3].translation and "vehicle components" not in segments[3].translation
 
 
@@ -60,7 +60,7 @@ def test_forbidden_rendering_is_suppressed(tiny_model):
 
 def test_hints_are_appended_after_separator(tiny_model_hints):
     engine = Engine.load(tiny_model_hints)
-    t = Translator(engine, GLOSSARY, beam_size=2)
+    t = Translator(engine, GLOSSARY, beam_size=2, strategies=["hint", "rerank", "prefix"])
     from translate.enforce import prepare
 
     job = prepare(engine, "공감지능을 쓴다", t.matcher.find("공감지능을 쓴다"), t.options)

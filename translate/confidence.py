@@ -81,7 +81,7 @@ def evidence(engine: Engine, jobs: Sequence[Job], scores: bool = True) -> list[E
         logs = dict(zip(todo, scored))
     return [Evidence(job.source, job.text, content_tokens(job.source), logs.get(i),
                      attention_mass(job), job.draft if job.draft != job.text else None,
-                     list(job.qa), sum(s == "prefix" for s in job.strategy.values()))
+                     list(job.qa), sum(s in ("prefix", "splice") for s in job.strategy.values()))
             for i, job in enumerate(jobs)]
 
 

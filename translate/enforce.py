@@ -3,17 +3,22 @@
 A batch of sentences goes through replaceable steps, each recording which terms it brought
 into the translation:
 
-1. ``hint``    — models trained with ``<sep>`` term hints get the targets appended to the source.
+1. ``hint``    — (opt-in) models trained with ``<sep>`` term hints get the targets appended to
+                 the source, and an unhinted draft of each such sentence is decoded beside it.
 2. ``rerank``  — decode ``num_hypotheses`` alternatives and keep the one meeting most terms
                  (forbidden renderings blocked with ``suppress_sequences`` throughout).
-3. ``prefix``  — for a term still missing, find where its rendering goes (a garbled attempt,
-                 the attention) and decode again from ``target_prefix`` = hypothesis up to
-                 there + the term.
+3. ``splice``  — for a term still missing, put it in place of the model's own rendering (0 to
+                 SPLICE_WORDS words where a garbled attempt or the attention says it went); the
+                 candidates are scored by the model, no decoding.
+4. ``prefix``  — for a term still missing, find where its rendering goes and decode again from
+                 ``target_prefix`` = hypothesis up to there + the term.
 
-Step 3 guarantees the term (it is in the prefix); steps 1–2 make that rarely necessary and the
-sentence more fluent. Every choice between hypotheses puts terms first, then the rest of the
-sentence (segment QA: nothing lost, nothing looping), then the model's score, so a term is never
-bought with half the sentence. String replacement after the fact is never used.
+Step 4 guarantees the term (it is in the prefix); the others make that rarely necessary and
+cost less (a splice costs a score, a prefix a decode per round). Every choice between
+hypotheses puts terms first, then the rest of the sentence (segment QA: nothing lost, nothing
+looping, no term beside the model's own rendering of it), then the model's score, so a term
+is never bought with half the sentence; a splice that loses what the sentence had is not kept.
+No text is replaced after these checks: polishing touches only articles and capitals.
 """
 from __future__ import annotations
 
@@ -165,6 +170,7 @@ class Candidate:
     unmet: int          # applicable terms it misses or renders forbidden
     flaws: int          # QA problems that lose content (see :func:`flaws`)
     score: float = 0.0  # model score (mean log-probability per piece), filled in when needed
+    window: tuple[int, int] = (0, 0)  # pieces a splice is scored on (see splice_repair)
 
     @property
     def key(self) -> tuple[int, int, float]:
@@ -377,7 +383,8 @@ def near_miss(job: Job, target: str) -> tuple[int, int] | None:
     """Piece span of a garbled attempt at ``target`` ("Afffection Intelligence", "BVAC").
 
     Hinted models often try to copy the term and get it slightly wrong; forcing the term
-    anywhere else would leave both in the sentence, so the attempt is where it goes.
+    anywhere else would leave both in the sentence, so the attempt is where it goes. A
+    correct rendering is no attempt: it belongs to another occurrence of the term.
     """
     words = [k for k in range(job.locked, len(job.hypothesis))
              if job.hypothesis[k].startswith("▁")] + [len(job.hypothesis)]
@@ -388,6 +395,8 @@ def near_miss(job: Job, target: str) -> tuple[int, int] | None:
             if w + n >= len(words):
                 continue
             text = "".join(job.hypothesis[words[w]:words[w + n]]).replace("▁", " ").strip()
+            if find_rendering(target, text):  # the term itself, another match's rendering
+                continue
             ratio = SequenceMatcher(None, text.lower(), target.lower()).ratio()
             ratio += SAME_LENGTH_BONUS if n == size else 0.0
             if ratio > best:
@@ -495,6 +504,86 @@ def prefix_repair(engine: Engine, jobs: list[Job], options: DecodeOptions) -> No
         for i in job.active:
             if i not in unmet:
                 job.strategy.setdefault(i, "prefix")
+
+
+SPLICE_WORDS = 2   # words of the model's own rendering that a spliced term may replace
+SPLICE_WINDOW = 3  # pieces after a spliced term that judge it (and the term's own)
+SCORE_BATCH = 8    # score_batch keeps every step's vocabulary-wide logits: small batches
+
+
+def splice_repair(engine: Engine, jobs: list[Job], options: DecodeOptions) -> None:
+    """Round by round, put the leftmost missing term of each sentence in place of the
+    model's own rendering of it: no decoding, one ``score_batch`` call per round.
+
+    The model's sentence is kept whole (no hint made it stop early, no continuation can
+    wander off), so only the words where the term goes are in question: from each place the
+    term may go (a garbled attempt, the attention), the term replaces 0 to SPLICE_WORDS
+    words. The candidates are judged as every other (terms, lost content, then the model's
+    score, here of the term and the few pieces after it: the pieces before are the same in
+    every candidate). A splice is kept only if it loses nothing the sentence had not lost
+    already; the rest are left to the prefix step, which decodes.
+    """
+    pending = [job for job in jobs if job.active and job.unmet()]
+    for _ in range(max((len(job.active) for job in pending), default=0)):
+        tries = [(job, *_splices(engine, job)) for job in pending]
+        _score_windows(engine, [(job, cands) for job, _, cands in tries], options)
+        kept = []
+        for job, index, cands in tries:
+            before = candidate(engine, job, job.hypothesis, job.attention, job.draft)
+            best = cands[choose(cands)] if cands else before
+            if best.unmet < before.unmet and best.flaws <= before.flaws:
+                _keep(job, best)
+                job.strategy[index] = "splice"
+                kept.append(job)
+        pending = [job for job in kept if job.unmet()]
+        if not pending:
+            break
+
+
+def _splices(engine: Engine, job: Job) -> tuple[int, list[Candidate]]:
+    """(the leftmost missing match, its spliced candidates) for one job."""
+    at, index = min((placements(engine, job, job.matches[i]), i) for i in job.unmet())
+    term = engine.target_pieces(job.matches[index].term.target)
+    hyp, attention = job.hypothesis, job.attention
+    # words start at a word piece, and at the start of what is not locked
+    bounds = [k for k in range(job.locked, len(hyp)) if k == job.locked or starts_piece(hyp[k])]
+    bounds.append(len(hyp))
+    cands, seen = [], set()
+    for a in (k for k in at if k in bounds):
+        for b in bounds[bounds.index(a):bounds.index(a) + SPLICE_WORDS + 1]:
+            pieces = hyp[:a] + term + hyp[b:]
+            if tuple(pieces) in seen:
+                continue
+            seen.add(tuple(pieces))
+            rows = None
+            if attention:  # the term's rows: those of the words it replaces
+                old = attention[a:b] or [[0.0] * len(attention[0])]
+                rows = attention[:a] + [[sum(c) / len(old) for c in zip(*old)]] * len(term) \
+                    + attention[b:]
+            cand = candidate(engine, job, pieces, rows, job.draft)
+            cand.window = (a, a + len(term) + min(SPLICE_WINDOW, len(hyp) - b))
+            cands.append(cand)
+    return index, cands
+
+
+def _score_windows(engine: Engine, groups: list[tuple[Job, list[Candidate]]],
+                   options: DecodeOptions) -> None:
+    """Mean log-probability of each spliced term and the pieces after it, for the
+    candidates that tie on terms and flaws, in one ``score_batch`` call on the sentences
+    cut after the window (the pieces before the term are alike in every candidate; a
+    window that reaches the end includes the end token)."""
+    todo = []
+    for job, cands in groups:
+        top = min((c.key[:2] for c in cands), default=None)
+        todo += [(job, c) for c in cands if c.key[:2] == top and len(cands) > 1]
+    if not todo:
+        return
+    logs = engine.log_probs([engine.source_tokens(job.pieces) for job, _ in todo],
+                            [c.pieces[:c.window[1]] for _, c in todo], SCORE_BATCH)
+    for (_, c), lp in zip(todo, logs):
+        start, end = c.window
+        window = lp[start:end + (1 if end == len(c.pieces) else 0)]
+        c.score = sum(window) / max(1, len(window))
 
 
 def keeps_whole(job: Job, found: list[tuple[Candidate, int, int, bool]]) -> bool:
@@ -609,6 +698,8 @@ def enforce(engine: Engine, sources: list[str], matches: list[list[TermMatch]],
     suppress = forbidden_pieces(engine, sorted(set(forbidden)))
     jobs = [prepare(engine, s, m, options, suppress) for s, m in zip(sources, matches)]
     first_pass(engine, jobs, options)
+    if "splice" in options.strategies:
+        splice_repair(engine, jobs, options)
     if "prefix" in options.strategies:
         prefix_repair(engine, jobs, options)
     for job in jobs:

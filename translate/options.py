@@ -14,7 +14,11 @@ from typing import Any
 from translate.model_files import ENV_VAR
 from translate.segment import MAX_CHARS
 
-STRATEGIES = ("hint", "rerank", "prefix")
+STRATEGIES = ("hint", "rerank", "splice", "prefix")
+# Hints are opt-in: they make the model write about half of its terms itself, but the
+# unhinted draft that guards against a hint cutting the sentence short doubles the first
+# pass, and splicing into the model's own sentence measured as good (docs/notes/speed4.md).
+DEFAULT_STRATEGIES = ("rerank", "splice", "prefix")
 
 # field → (flag, help); the default in the help text is read from the dataclass
 _FLAGS = {
@@ -38,7 +42,7 @@ class DecodeOptions:
     length_penalty: float = 1.0
     no_repeat_ngram_size: int = 3    # CTranslate2's loop controls: chosen on news dev (see
     repetition_penalty: float = 1.1  # docs/notes/trust.md), reported on news test
-    strategies: tuple[str, ...] = STRATEGIES
+    strategies: tuple[str, ...] = DEFAULT_STRATEGIES
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "strategies", tuple(self.strategies))

@@ -1,0 +1,136 @@
+"""The splice step: a missing term put in place of the model's own rendering, judged by the
+model's score and the segment QA, without decoding again."""
+from __future__ import annotations
+
+from collections import Counter
+
+import pytest
+
+from bitext.records import TermStatus
+from glossary import Glossary, Term, TermMatcher
+from translate import Engine
+from translate import enforce as steps
+from translate.enforce import enforce
+from translate.options import DecodeOptions
+from translate.pipeline import Translator
+
+# a target no model here writes by itself: every applied one was put there by a step
+ODD = Term("구독", "Zyxwv plan")
+OPTIONS = DecodeOptions(beam_size=2, num_hypotheses=2)
+
+
+class Counting:
+    """Stands in for the CTranslate2 model and counts its decode and score calls."""
+
+    def __init__(self, model):
+        self.model, self.calls = model, Counter()
+
+    def translate_batch(self, *a, **k):
+        self.calls["translate_batch"] += 1
+        return self.model.translate_batch(*a, **k)
+
+    def score_batch(self, *a, **k):
+        self.calls["score_batch"] += 1
+        return self.model.score_batch(*a, **k)
+
+    def __getattr__(self, name):
+        return getattr(self.model, name)
+
+
+def first_passed(engine: Engine, sources: list[str], glossary: Glossary) -> list:
+    matcher = TermMatcher(glossary)
+    jobs = [steps.prepare(engine, s, matcher.find(s), OPTIONS) for s in sources]
+    steps.first_pass(engine, jobs, OPTIONS)
+    return jobs
+
+
+def test_a_missing_term_is_spliced_with_one_score_call_and_no_decoding(tiny_model):
+    engine = Engine.load(tiny_model)
+    sources = ["구독 서비스를 시작했다.", "회사는 구독 상품을 늘렸다.", "전장 사업이 커졌다."]
+    jobs = first_passed(engine, sources, Glossary([ODD]))
+    assert [bool(j.unmet()) for j in jobs] == [True, True, False]
+    before = [list(j.hypothesis) for j in jobs]
+    engine.model = Counting(engine.model)
+    steps.splice_repair(engine, jobs, OPTIONS)
+    assert engine.model.calls == Counter(score_batch=1)
+    term = engine.target_pieces(ODD.target)
+    for job, old in zip(jobs[:2], before):
+        assert not job.unmet() and job.strategy == {0: "splice"}
+        at = next(k for k in range(len(job.hypothesis)) if job.hypothesis[k:k + len(term)] == term)
+        after = len(job.hypothesis) - at - len(term)
+        # the model's own sentence around the term is kept as it was
+        assert job.hypothesis[:at] == old[:at]
+        assert job.hypothesis[at + len(term):] == old[len(old) - after:]
+    assert jobs[2].hypothesis == before[2] and not jobs[2].strategy
+
+
+def test_every_candidate_replaces_zero_to_splice_words_words(tiny_model):
+    engine = Engine.load(tiny_model)
+    [job] = first_passed(engine, ["고객은 매달 구독 요금을 낸다."], Glossary([ODD]))
+    index, cands = steps._splices(engine, job)
+    term = engine.target_pieces(ODD.target)
+    assert index == 0 and cands
+    words = Counter()
+    for c in cands:
+        at = next(k for k in range(len(c.pieces)) if c.pieces[k:k + len(term)] == term)
+        gone = job.hypothesis[at:len(job.hypothesis) - (len(c.pieces) - at - len(term))]
+        words[sum(steps.starts_piece(p) for p in gone)] += 1
+        assert c.window[0] == at and c.window[1] <= len(c.pieces)
+    assert set(words) <= set(range(steps.SPLICE_WORDS + 1)) and 0 in words
+
+
+def test_a_splice_that_loses_content_is_left_to_the_prefix_step(tiny_model, monkeypatch):
+    engine = Engine.load(tiny_model)
+    jobs = first_passed(engine, ["구독 서비스를 시작했다."], Glossary([ODD]))
+    real = steps.candidate
+
+    def flawed(*args):  # every sentence with the term "loses" content
+        c = real(*args)
+        c.flaws += "zyxwv" in c.text.lower()
+        return c
+
+    monkeypatch.setattr(steps, "candidate", flawed)
+    steps.splice_repair(engine, jobs, OPTIONS)
+    assert jobs[0].unmet() and not jobs[0].strategy        # nothing spliced
+    monkeypatch.undo()
+    steps.prefix_repair(engine, jobs, OPTIONS)
+    assert not jobs[0].unmet() and jobs[0].strategy == {0: "prefix"}
+
+
+def test_the_pipeline_credits_splices_and_prefix_alike(tiny_model):
+    t = Translator(tiny_model, Glossary([ODD]), beam_size=2, num_hypotheses=2)
+    segs = t.translate_sentences(["구독 서비스를 시작했다.",
+                                  "구독 고객이 늘자 구독 상품을 늘렸다."])
+    for seg in segs:
+        assert all(r.status is TermStatus.APPLIED for r in seg.terms)
+        assert seg.translation.lower().count("zyxwv plan") == len(seg.terms)
+        assert {r.strategy for r in seg.terms} <= {"splice", "prefix"}
+
+
+def test_hints_are_opt_in_and_splice_is_a_known_step(tiny_model):
+    assert "hint" not in DecodeOptions().strategies
+    assert DecodeOptions().strategies == ("rerank", "splice", "prefix")
+    with pytest.raises(ValueError, match="unknown strategies"):
+        DecodeOptions(strategies=("splice", "glue"))
+
+
+def test_near_miss_is_never_a_correct_rendering():
+    """The second 사이니지 of a sentence is not placed on the first one's "signage"."""
+    job = steps.Job("", [], [], hypothesis=["▁signage", "▁sales", "▁and", "▁sign", "age",
+                                             "s", "▁ads", "."])
+    assert steps.near_miss(job, "signage") is None
+    job.hypothesis = ["▁signage", "▁sales", "▁and", "▁sinage", "▁ads", "."]
+    assert steps.near_miss(job, "signage") == (3, 4)
+
+
+def test_enforce_runs_the_steps_in_order(tiny_model, monkeypatch):
+    order = []
+    for name in ("first_pass", "splice_repair", "prefix_repair"):
+        real = getattr(steps, name)
+        monkeypatch.setattr(steps, name, lambda *a, _n=name, _r=real, **k: (
+            order.append(_n), _r(*a, **k))[1])
+    engine = Engine.load(tiny_model)
+    m = TermMatcher(Glossary([ODD]))
+    [job] = enforce(engine, ["구독 서비스"], [m.find("구독 서비스")], OPTIONS)
+    assert order == ["first_pass", "splice_repair", "prefix_repair"]
+    assert "zyxwv plan" in job.text.lower()
