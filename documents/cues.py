@@ -28,6 +28,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 
 from bitext.qa.issue import QAIssue
+from bitext.records import TermStatus
 
 from .model import Code, CodeKind, Content, Unit, UnitState, joined, plain_text
 from .text import classify, has_korean
@@ -360,6 +361,25 @@ def words(content: Content) -> list[Word]:
     return out
 
 
+def unbroken(ws: list[Word], terms: list[str]) -> list[Word]:
+    """The words with each multi-word glossary target made one word, so that no line or cue
+    break falls inside "Affectionate Intelligence" (a reader meets a name whole)."""
+    for term in sorted({t for t in terms if " " in t.strip()}, key=len, reverse=True):
+        want = term.lower().split()
+        i = 0
+        while i + len(want) <= len(ws):
+            got = ["".join(p for p in w.parts if isinstance(p, str)).lower()
+                   for w in ws[i:i + len(want)]]
+            got[0] = got[0].lstrip("\"'(“‘[")
+            if got[:-1] == want[:-1] and got[-1].startswith(want[-1]):
+                joined: list[str | Code] = []
+                for w in ws[i:i + len(want)]:
+                    joined += ([" "] if joined else []) + list(w.parts)
+                ws = ws[:i] + [Word(joined)] + ws[i + len(want):]
+            i += 1
+    return ws
+
+
 def _cuts(weights: list[int], ws: list[Word], capacity: list[int]) -> list[int]:
     """Word indices where each cue's part ends (the last is ``len(ws)``).
 
@@ -498,7 +518,8 @@ def english_lines(unit: Unit, max_len: int, escape: Callable[[str], str] | None 
         return None
     if handle.laid_out_for == target and handle.layout is not None:
         return handle.layout
-    ws = words(target)
+    ws = unbroken(words(target), [r.target for seg in unit.segments for r in seg.terms
+                                  if r.status is TermStatus.APPLIED])
     cues = handle.cues
     if handle.dialogue_line is not None:
         parts = [ws]

@@ -322,3 +322,17 @@ def test_huge_unpunctuated_cues_are_cheap_to_group():
     t0 = time.perf_counter()
     doc = read(data, "big.srt")
     assert len(doc.units) == 1 and time.perf_counter() - t0 < 2
+
+
+def test_a_multiword_term_is_never_broken_across_lines_or_cues():
+    from documents.cues import Word, unbroken, words, wrap
+
+    ws = unbroken(words(["We show (Affectionate Intelligence's) reach today"]),
+                  ["Affectionate Intelligence", "HVAC"])
+    assert ["".join(p for p in w.parts if isinstance(p, str)) for w in ws] == \
+        ["We", "show", "(Affectionate Intelligence's)", "reach", "today"]
+    for lines in (2, 3, 4):
+        for line in wrap(ws, lines):
+            text = " ".join("".join(p for p in w.parts if isinstance(p, str)) for w in line)
+            assert text.count("Affectionate") == text.count("Intelligence")
+    assert unbroken([Word(["a"])], ["a b"]) == [Word(["a"])]
