@@ -255,7 +255,7 @@ def test_an_edited_glossary_at_the_same_path_is_not_reused(corpus, tiny_model, r
                         progress=False, log=lambda m: None)
     assert edited.reused_shards == 0
     signature = json.loads((out / "terms.json").read_text(encoding="utf-8"))["signature"]
-    assert "glossary:" in signature and "beam:2" in signature and "steps:hint+rerank+prefix" \
+    assert "glossary:" in signature and "beam:2" in signature and "steps:rerank+splice+prefix" \
         in signature
     assert 'type="x-signature"' in (out / "corpus.tmx").read_text(encoding="utf-8")
 

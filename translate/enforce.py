@@ -108,16 +108,20 @@ def prepare(engine: Engine, source: str, matches: list[TermMatch],
 def _decode(engine: Engine, jobs: list[Job], options: DecodeOptions, *,
             prefixes: list[list[str]] | None = None, hypotheses: int = 1,
             alternatives: bool = False, unhinted: list[bool] | None = None,
-            wanted: Callable[[list], list[bool]] | None = None) -> list:
+            wanted: Callable[[list], list[bool]] | None = None, mixed: bool = False) -> list:
     """Decode jobs in as few ``translate_batch`` calls as the options allow: one for the
-    sentences with terms, one for those without.
+    sentences with terms, one for those without; with ``mixed``, one for all.
 
     Decoding cost is mostly per call (each step of a small batch costs about what a step
-    of one sentence costs), so the term-bearing sentences share one call and one suppress
-    list (the glossary's forbidden renderings, see :func:`enforce`): suppressing "electric
-    field" in a sentence whose own terms do not forbid it costs nothing, splitting the call
-    costs a decode. Sentences without terms are decoded as the bare model would, nothing
-    suppressed.
+    of one sentence costs: a call lasts as long as its longest sentence), so the
+    term-bearing sentences share one call and one suppress list (the glossary's forbidden
+    renderings, see :func:`enforce`): suppressing "electric field" in a sentence whose own
+    terms do not forbid it costs nothing, splitting the call costs a decode. Sentences
+    without terms are decoded as the bare model would, nothing suppressed. ``mixed`` (the
+    first pass) decodes every sentence in one call with nothing suppressed: the hypotheses
+    of a sentence without terms are still the bare model's (more of them, and attention,
+    change nothing in the first), and a forbidden rendering in a sentence with terms is where
+    its term goes (see :func:`placements`).
     With prefixes, ``alternatives`` asks for :meth:`Engine.alternatives`: the best
     continuations that each start with a different next token, continued greedily; otherwise
     a beam search continues from the prefix. ``unhinted[i]`` decodes job i without its hints (a
@@ -125,7 +129,7 @@ def _decode(engine: Engine, jobs: list[Job], options: DecodeOptions, *,
     """
     groups: dict[bool, list[int]] = defaultdict(list)
     for i, job in enumerate(jobs):
-        groups[bool(job.active)].append(i)
+        groups[mixed or bool(job.active)].append(i)
     results: list = [None] * len(jobs)
     for has_terms, members in groups.items():
         n = hypotheses if has_terms else 1  # alternatives only matter where terms are checked
@@ -138,7 +142,7 @@ def _decode(engine: Engine, jobs: list[Job], options: DecodeOptions, *,
             max_decoding_length=options.max_decoding_length,
             length_penalty=options.length_penalty, **options.repetition(),
         )
-        suppress = sorted({s for i in members for s in jobs[i].suppress})
+        suppress = [] if mixed else sorted({s for i in members for s in jobs[i].suppress})
         if suppress:
             kwargs["suppress_sequences"] = [list(s) for s in suppress]
         sources = [engine.source_tokens(jobs[i].pieces,
@@ -226,7 +230,7 @@ def first_pass(engine: Engine, jobs: list[Job], options: DecodeOptions) -> None:
     n = max(1, options.num_hypotheses) if "rerank" in options.strategies else 1
     reranked: dict[int, bool] = {}
     hinted = [job for job in jobs if job.hints]
-    results = _decode(engine, jobs + hinted, options, hypotheses=n,
+    results = _decode(engine, jobs + hinted, options, hypotheses=n, mixed=True,
                       unhinted=[False] * len(jobs) + [True] * len(hinted))
     bare = _unhinted(engine, hinted, results[len(jobs):])
     for job, result in zip(jobs, results):
@@ -429,14 +433,28 @@ def attention_start(engine: Engine, job: Job, match: TermMatch) -> int:
     return start
 
 
+def attempts(engine: Engine, job: Job, match: TermMatch) -> list[tuple[int, int]]:
+    """Piece spans of the model's own try at the term, surest first: a forbidden rendering
+    of it ("electric field" for 전장: suppressed when decoding from a prefix, not in the
+    first pass), then a garbled attempt at the target (:func:`near_miss`)."""
+    spans = []
+    hyp = job.hypothesis
+    for phrase in match.term.forbidden:
+        for form in dict.fromkeys((phrase, phrase.lower(), phrase[:1].upper() + phrase[1:])):
+            seq = engine.target_pieces(form)
+            spans += [(k, k + len(seq)) for k in range(job.locked, len(hyp) - len(seq) + 1)
+                      if hyp[k:k + len(seq)] == seq]
+    attempt = near_miss(job, match.term.target)
+    return list(dict.fromkeys(sorted(spans) + ([attempt] if attempt else [])))
+
+
 def placements(engine: Engine, job: Job, match: TermMatch) -> list[int]:
     """Where the forced term may go, best guess first; each place is tried.
 
-    A garbled attempt at the target wins (forcing the term anywhere else would leave both
+    The model's own try at the term wins (forcing the term anywhere else would leave both
     in the sentence); the attention estimate is the second place, or the only one.
     """
-    attempt = near_miss(job, match.term.target)
-    places = ([attempt[0]] if attempt else []) + [attention_start(engine, job, match)]
+    places = [a for a, _ in attempts(engine, job, match)] + [attention_start(engine, job, match)]
     return list(dict.fromkeys(places))[:MAX_PLACES]
 
 
@@ -543,14 +561,17 @@ def splice_repair(engine: Engine, jobs: list[Job], options: DecodeOptions) -> No
 def _splices(engine: Engine, job: Job) -> tuple[int, list[Candidate]]:
     """(the leftmost missing match, its spliced candidates) for one job."""
     at, index = min((placements(engine, job, job.matches[i]), i) for i in job.unmet())
-    term = engine.target_pieces(job.matches[index].term.target)
+    match = job.matches[index]
+    term = engine.target_pieces(match.term.target)
     hyp, attention = job.hypothesis, job.attention
     # words start at a word piece, and at the start of what is not locked
     bounds = [k for k in range(job.locked, len(hyp)) if k == job.locked or starts_piece(hyp[k])]
     bounds.append(len(hyp))
+    whole = attempts(engine, job, match)  # an attempt longer than SPLICE_WORDS goes whole
     cands, seen = [], set()
     for a in (k for k in at if k in bounds):
-        for b in bounds[bounds.index(a):bounds.index(a) + SPLICE_WORDS + 1]:
+        ends = bounds[bounds.index(a):bounds.index(a) + SPLICE_WORDS + 1]
+        for b in dict.fromkeys(ends + [e for s, e in whole if s == a]):
             pieces = hyp[:a] + term + hyp[b:]
             if tuple(pieces) in seen:
                 continue
