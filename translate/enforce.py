@@ -7,14 +7,14 @@ into the translation:
                  the source, and an unhinted draft of each such sentence is decoded beside it.
 2. ``rerank``  — decode ``num_hypotheses`` alternatives and keep the one meeting most terms
                  (forbidden renderings blocked with ``suppress_sequences`` throughout).
-3. ``splice``  — for a term still missing, put it in place of the model's own rendering (0 to
-                 SPLICE_WORDS words where a garbled attempt or the attention says it went); the
-                 candidates are scored by the model, no decoding.
+3. ``splice``  — for a term still missing, put it in place of the model's own rendering (a
+                 forbidden rendering, a garbled attempt, else the words whose attention rests
+                 on the term's Korean); no model call.
 4. ``prefix``  — for a term still missing, find where its rendering goes and decode again from
                  ``target_prefix`` = hypothesis up to there + the term.
 
 Step 4 guarantees the term (it is in the prefix); the others make that rarely necessary and
-cost less (a splice costs a score, a prefix a decode per round). Every choice between
+cost less (a splice costs nothing, a prefix a decode per round). Every choice between
 hypotheses puts terms first, then the rest of the sentence (segment QA: nothing lost, nothing
 looping, no term beside the model's own rendering of it), then the model's score, so a term
 is never bought with half the sentence; a splice that loses what the sentence had is not kept.
@@ -173,8 +173,8 @@ class Candidate:
     text: str
     unmet: int          # applicable terms it misses or renders forbidden
     flaws: int          # QA problems that lose content (see :func:`flaws`)
-    score: float = 0.0  # model score (mean log-probability per piece), filled in when needed
-    window: tuple[int, int] = (0, 0)  # pieces a splice is scored on (see splice_repair)
+    score: float = 0.0  # model score (mean log-probability per piece), filled in when needed;
+                        # for a splice, closeness to the model's own rendering
 
     @property
     def key(self) -> tuple[int, int, float]:
@@ -524,29 +524,30 @@ def prefix_repair(engine: Engine, jobs: list[Job], options: DecodeOptions) -> No
                 job.strategy.setdefault(i, "prefix")
 
 
-SPLICE_WORDS = 2   # words of the model's own rendering that a spliced term may replace
-SPLICE_WINDOW = 3  # pieces after a spliced term that judge it (and the term's own)
-SCORE_BATCH = 8    # score_batch keeps every step's vocabulary-wide logits: small batches
+SPLICE_WORDS = 2  # words of the model's own rendering that a spliced term may replace
+ALIGNED = 0.3     # a word with this share of its attention on the term's Korean renders it
 
 
 def splice_repair(engine: Engine, jobs: list[Job], options: DecodeOptions) -> None:
     """Round by round, put the leftmost missing term of each sentence in place of the
-    model's own rendering of it: no decoding, one ``score_batch`` call per round.
+    model's own rendering of it, without calling the model.
 
     The model's sentence is kept whole (no hint made it stop early, no continuation can
-    wander off), so only the words where the term goes are in question: from each place the
-    term may go (a garbled attempt, the attention), the term replaces 0 to SPLICE_WORDS
-    words. The candidates are judged as every other (terms, lost content, then the model's
-    score, here of the term and the few pieces after it: the pieces before are the same in
-    every candidate). A splice is kept only if it loses nothing the sentence had not lost
-    already; the rest are left to the prefix step, which decodes.
+    wander off), so only the words where the term goes are in question. From each place the
+    term may go (a forbidden rendering, a garbled attempt, the attention) the term replaces 0
+    to SPLICE_WORDS words; the candidates are judged as every other (terms, then lost
+    content), and among equals the one closest to what the model itself wrote for the term
+    wins: the attempt, else the words whose attention rests on the term's Korean. (Scoring
+    the candidates with ``score_batch`` instead cost a quarter of the pipeline's time on
+    term-dense text, re-encoding the source for every candidate, for the same chrF on the
+    held-out sets: docs/notes/speed4.md.) A splice is kept only if it loses nothing the
+    sentence had not lost already; the rest are left to the prefix step, which decodes.
     """
     pending = [job for job in jobs if job.active and job.unmet()]
     for _ in range(max((len(job.active) for job in pending), default=0)):
-        tries = [(job, *_splices(engine, job)) for job in pending]
-        _score_windows(engine, [(job, cands) for job, _, cands in tries], options)
         kept = []
-        for job, index, cands in tries:
+        for job in pending:
+            index, cands = _splices(engine, job)
             before = candidate(engine, job, job.hypothesis, job.attention, job.draft)
             best = cands[choose(cands)] if cands else before
             if best.unmet < before.unmet and best.flaws <= before.flaws:
@@ -559,7 +560,8 @@ def splice_repair(engine: Engine, jobs: list[Job], options: DecodeOptions) -> No
 
 
 def _splices(engine: Engine, job: Job) -> tuple[int, list[Candidate]]:
-    """(the leftmost missing match, its spliced candidates) for one job."""
+    """(the leftmost missing match, its spliced candidates, scored by closeness to the
+    model's own rendering) for one job."""
     at, index = min((placements(engine, job, job.matches[i]), i) for i in job.unmet())
     match = job.matches[index]
     term = engine.target_pieces(match.term.target)
@@ -567,11 +569,13 @@ def _splices(engine: Engine, job: Job) -> tuple[int, list[Candidate]]:
     # words start at a word piece, and at the start of what is not locked
     bounds = [k for k in range(job.locked, len(hyp)) if k == job.locked or starts_piece(hyp[k])]
     bounds.append(len(hyp))
-    whole = attempts(engine, job, match)  # an attempt longer than SPLICE_WORDS goes whole
+    tried = dict(reversed(attempts(engine, job, match)))  # an attempt's span, by its start
     cands, seen = [], set()
-    for a in (k for k in at if k in bounds):
-        ends = bounds[bounds.index(a):bounds.index(a) + SPLICE_WORDS + 1]
-        for b in dict.fromkeys(ends + [e for s, e in whole if s == a]):
+    for rank, a in enumerate(k for k in at if k in bounds):
+        i = bounds.index(a)
+        own = tried.get(a) or bounds[min(i + rendered_words(engine, job, match, bounds[i:]),
+                                         len(bounds) - 1)]
+        for b in dict.fromkeys([own, *bounds[i:i + SPLICE_WORDS + 1]]):
             pieces = hyp[:a] + term + hyp[b:]
             if tuple(pieces) in seen:
                 continue
@@ -582,29 +586,31 @@ def _splices(engine: Engine, job: Job) -> tuple[int, list[Candidate]]:
                 rows = attention[:a] + [[sum(c) / len(old) for c in zip(*old)]] * len(term) \
                     + attention[b:]
             cand = candidate(engine, job, pieces, rows, job.draft)
-            cand.window = (a, a + len(term) + min(SPLICE_WINDOW, len(hyp) - b))
+            words = sum(a <= k < b for k in bounds) - sum(a <= k < own for k in bounds)
+            cand.score = -abs(words) - 0.01 * rank
             cands.append(cand)
     return index, cands
 
 
-def _score_windows(engine: Engine, groups: list[tuple[Job, list[Candidate]]],
-                   options: DecodeOptions) -> None:
-    """Mean log-probability of each spliced term and the pieces after it, for the
-    candidates that tie on terms and flaws, in one ``score_batch`` call on the sentences
-    cut after the window (the pieces before the term are alike in every candidate; a
-    window that reaches the end includes the end token)."""
-    todo = []
-    for job, cands in groups:
-        top = min((c.key[:2] for c in cands), default=None)
-        todo += [(job, c) for c in cands if c.key[:2] == top and len(cands) > 1]
-    if not todo:
-        return
-    logs = engine.log_probs([engine.source_tokens(job.pieces) for job, _ in todo],
-                            [c.pieces[:c.window[1]] for _, c in todo], SCORE_BATCH)
-    for (_, c), lp in zip(todo, logs):
-        start, end = c.window
-        window = lp[start:end + (1 if end == len(c.pieces) else 0)]
-        c.score = sum(window) / max(1, len(window))
+def rendered_words(engine: Engine, job: Job, match: TermMatch, starts: list[int]) -> int:
+    """How many of the words beginning at ``starts`` (word starts, the first where the term
+    goes) render the term's Korean: consecutive words whose attention peaks on its source
+    pieces or puts ALIGNED of its mass there, at most SPLICE_WORDS (0 without attention)."""
+    if not job.attention:
+        return 0
+    span = source_span(engine, job, match)
+    n_src = len(job.pieces)
+    count = 0
+    for lo, hi in zip(starts[:SPLICE_WORDS], starts[1:SPLICE_WORDS + 1]):
+        rows = [row[:n_src] for row in job.attention[lo:hi]]
+        if not rows:
+            break
+        mean = [sum(c) / len(rows) for c in zip(*rows)]
+        share = sum(mean[j] for j in span if j < len(mean)) / (sum(mean) or 1.0)
+        if max(range(len(mean)), key=mean.__getitem__) not in span and share < ALIGNED:
+            break
+        count += 1
+    return count
 
 
 def keeps_whole(job: Job, found: list[tuple[Candidate, int, int, bool]]) -> bool:
