@@ -36,7 +36,7 @@ def profile(engine, tr: Translator, src: list[str], args) -> tuple[float, float,
 
 
 STEPS = {"first_pass": "first pass (with hints on: the hinted and the unhinted drafts)",
-         "splice_repair": "splice repair, all rounds (score_batch)",
+         "splice_repair": "splice repair, all rounds (no model call)",
          "prefix_repair": "prefix repair, all rounds (with scoring)",
          "_score": "  of which: scoring tied candidates (score_batch)",
          "finish": "final checks (terms, QA)", "assess": "confidence"}
