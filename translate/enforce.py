@@ -6,7 +6,8 @@ into the translation:
 1. ``hint``    — (opt-in) models trained with ``<sep>`` term hints get the targets appended to
                  the source, and an unhinted draft of each such sentence is decoded beside it.
 2. ``rerank``  — decode ``num_hypotheses`` alternatives and keep the one meeting most terms
-                 (forbidden renderings blocked with ``suppress_sequences`` throughout).
+                 (forbidden renderings are blocked with ``suppress_sequences`` in every
+                 decode from a prefix; in the first pass they mark where a term goes).
 3. ``splice``  — for a term still missing, put it in place of the model's own rendering (a
                  forbidden rendering, a garbled attempt, else the words whose attention rests
                  on the term's Korean); no model call.
@@ -84,11 +85,14 @@ class Job:
 
 def forbidden_pieces(engine: Engine, phrases: list[str]) -> tuple[tuple[str, ...], ...]:
     """Piece sequences to suppress: each phrase as written, lowercased and capitalised."""
-    seqs = set()
-    for phrase in phrases:
-        for form in {phrase, phrase.lower(), phrase[:1].upper() + phrase[1:]}:
-            seqs.add(tuple(engine.target_pieces(form)))
-    return tuple(sorted(seqs))
+    return tuple(sorted({seq for phrase in phrases for seq in _forms(engine, phrase)}))
+
+
+def _forms(engine: Engine, phrase: str) -> list[tuple[str, ...]]:
+    """The phrase's pieces as written, lowercased and capitalised (a forbidden rendering
+    may open the sentence)."""
+    forms = dict.fromkeys((phrase, phrase.lower(), phrase[:1].upper() + phrase[1:]))
+    return list(dict.fromkeys(tuple(engine.target_pieces(f)) for f in forms))
 
 
 def prepare(engine: Engine, source: str, matches: list[TermMatch],
@@ -440,10 +444,9 @@ def attempts(engine: Engine, job: Job, match: TermMatch) -> list[tuple[int, int]
     spans = []
     hyp = job.hypothesis
     for phrase in match.term.forbidden:
-        for form in dict.fromkeys((phrase, phrase.lower(), phrase[:1].upper() + phrase[1:])):
-            seq = engine.target_pieces(form)
+        for seq in _forms(engine, phrase):
             spans += [(k, k + len(seq)) for k in range(job.locked, len(hyp) - len(seq) + 1)
-                      if hyp[k:k + len(seq)] == seq]
+                      if tuple(hyp[k:k + len(seq)]) == seq]
     attempt = near_miss(job, match.term.target)
     return list(dict.fromkeys(sorted(spans) + ([attempt] if attempt else [])))
 
