@@ -205,7 +205,8 @@ def candidate(engine: Engine, job: Job, pieces: list[str], attention, draft: str
 
 def _best(engine: Engine, job: Job, result) -> tuple[int, Candidate]:
     """The result's hypothesis to keep; alternatives are looked at only when the top one
-    misses a term or loses content (detokenising and checking them costs time)."""
+    misses a term or loses content, and checked only if they could beat the best so far
+    (detokenising and checking them costs time)."""
     def cand(k: int) -> Candidate:
         return candidate(engine, job, result.hypotheses[k],
                          result.attention[k] if result.attention else None, job.draft)
@@ -213,11 +214,19 @@ def _best(engine: Engine, job: Job, result) -> tuple[int, Candidate]:
     if not job.active:  # nothing to choose by: the model's best, as the bare model has it
         return 0, Candidate(result.hypotheses[0],
                             result.attention[0] if result.attention else None, job.draft, 0, 0)
-    cands = [cand(0)]
-    if cands[0].key[:2] != (0, 0):
-        cands += [cand(k) for k in range(1, len(result.hypotheses))]
-    best = choose(cands)
-    return best, cands[best]
+    found = {0: cand(0)}
+    best = 0
+    for k in range(1, len(result.hypotheses)):
+        top = found[best]
+        if top.key[:2] == (0, 0):
+            break
+        # one that misses more terms, or as many when the best so far loses nothing, cannot
+        # win (ties go to the likelier): its QA checks are skipped
+        unmet = len(job.unmet(engine.detokenize(result.hypotheses[k])))
+        if unmet < top.unmet or (unmet == top.unmet and top.flaws):
+            found[k] = cand(k)
+            best = min(found, key=lambda i: (found[i].key, i))
+    return best, found[best]
 
 
 def _keep(job: Job, chosen: Candidate) -> None:
@@ -573,25 +582,33 @@ def _splices(engine: Engine, job: Job) -> tuple[int, list[Candidate]]:
     bounds = [k for k in range(job.locked, len(hyp)) if k == job.locked or starts_piece(hyp[k])]
     bounds.append(len(hyp))
     tried = dict(reversed(attempts(engine, job, match)))  # an attempt's span, by its start
-    cands, seen = [], set()
+    spans: dict[tuple[int, int], float] = {}  # (start, end) -> closeness to the model's own
     for rank, a in enumerate(k for k in at if k in bounds):
         i = bounds.index(a)
         own = tried.get(a) or bounds[min(i + rendered_words(engine, job, match, bounds[i:]),
                                          len(bounds) - 1)]
         for b in dict.fromkeys([own, *bounds[i:i + SPLICE_WORDS + 1]]):
-            pieces = hyp[:a] + term + hyp[b:]
-            if tuple(pieces) in seen:
-                continue
-            seen.add(tuple(pieces))
-            rows = None
-            if attention:  # the term's rows: those of the words it replaces
-                old = attention[a:b] or [[0.0] * len(attention[0])]
-                rows = attention[:a] + [[sum(c) / len(old) for c in zip(*old)]] * len(term) \
-                    + attention[b:]
-            cand = candidate(engine, job, pieces, rows, job.draft)
             words = sum(a <= k < b for k in bounds) - sum(a <= k < own for k in bounds)
-            cand.score = -abs(words) - 0.01 * rank
-            cands.append(cand)
+            spans.setdefault((a, b), -abs(words) - 0.01 * rank)
+    missing = len(job.unmet())
+    cands, seen = [], set()
+    # closest first; the first that meets the term and loses nothing wins, so the checks
+    # of the others are not needed
+    for (a, b), score in sorted(spans.items(), key=lambda item: -item[1]):
+        pieces = hyp[:a] + term + hyp[b:]
+        if tuple(pieces) in seen:
+            continue
+        seen.add(tuple(pieces))
+        rows = None
+        if attention:  # the term's rows: those of the words it replaces
+            old = attention[a:b] or [[0.0] * len(attention[0])]
+            rows = attention[:a] + [[sum(c) / len(old) for c in zip(*old)]] * len(term) \
+                + attention[b:]
+        cand = candidate(engine, job, pieces, rows, job.draft)
+        cand.score = score
+        cands.append(cand)
+        if not cand.flaws and cand.unmet < missing:
+            break
     return index, cands
 
 
