@@ -175,3 +175,28 @@ def test_the_words_attending_to_the_terms_korean_are_the_ones_replaced(tiny_mode
     assert steps.rendered_words(engine, job, match, starts[3:] + [len(job.hypothesis)]) == 0
     job.attention = None
     assert steps.rendered_words(engine, job, match, starts[4:]) == 0
+
+
+def test_a_batch_without_terms_is_decoded_as_the_bare_model_would(tiny_model):
+    """No term in the batch: one call, one hypothesis, no attention (what the plain run
+    pays); with a term, one call for all sentences, nothing suppressed."""
+    engine = Engine.load(tiny_model)
+    seen = []
+    real = engine.model.translate_batch
+
+    def spy(sources, **options):
+        seen.append(options)
+        return real(sources, **options)
+
+    engine.model = Counting(engine.model)
+    engine.model.translate_batch = spy
+    term = Term("구독", "Zyxwv plan", forbidden=("subscription",))
+    t = Translator(engine, Glossary([term]), beam_size=2, num_hypotheses=2)
+    t.translate_sentences(["전장 사업이 커졌다.", "회사가 성장했다."])
+    assert len(seen) == 1 and seen[0].get("num_hypotheses") == 1
+    assert not seen[0].get("return_attention") and "suppress_sequences" not in seen[0]
+    seen.clear()
+    t.translate_sentences(["구독 서비스를 시작했다.", "회사가 성장했다."])
+    first = seen[0]
+    assert first.get("num_hypotheses") == 2 and first.get("return_attention")
+    assert "suppress_sequences" not in first and len(first.get("target_prefix") or []) == 0

@@ -132,6 +132,7 @@ def _decode(engine: Engine, jobs: list[Job], options: DecodeOptions, *,
     job may appear twice, hinted and not).
     """
     groups: dict[bool, list[int]] = defaultdict(list)
+    mixed = mixed and any(job.active for job in jobs)  # no terms at all: the bare decode
     for i, job in enumerate(jobs):
         groups[mixed or bool(job.active)].append(i)
     results: list = [None] * len(jobs)
