@@ -74,7 +74,7 @@ def main(argv: list[str] | None = None) -> int:
     plain = best["translate sample (no glossary)"]
     rows = []
     for name, (wall, rss, code) in best.items():
-        versus = (f"{wall / plain[0]:.2f}× / +{rss - plain[1]:.0f} MB"
+        versus = (f"{wall / plain[0]:.2f}× / {rss - plain[1]:+.0f} MB"
                   if name.startswith("translate") else "—")
         rows.append([name, wall, rss, versus, code])
     print(f"### Cold commands ({os.cpu_count()} CPUs, faster of {args.repeats} runs, "
