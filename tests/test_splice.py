@@ -200,3 +200,19 @@ def test_a_batch_without_terms_is_decoded_as_the_bare_model_would(tiny_model):
     first = seen[0]
     assert first.get("num_hypotheses") == 2 and first.get("return_attention")
     assert "suppress_sequences" not in first and len(first.get("target_prefix") or []) == 0
+
+
+def test_a_splice_never_takes_out_only_function_words(tiny_model):
+    """Attention on "has" does not make "has" the rendering of 냉난방공조."""
+    engine = Engine.load(tiny_model)
+    hvac = Term("냉난방공조", "HVAC")
+    job = _job(engine, "냉난방공조 사업이 성장했다.", Glossary([hvac]),
+               "The refrigerator business has grown.")
+    starts = [k for k, p in enumerate(job.hypothesis) if steps.starts_piece(p)]
+    span = steps.source_span(engine, job, job.matches[0])
+    # the attention puts "has" (the fourth word) on the term's Korean, every other word away
+    has = range(starts[3], starts[4])
+    job.attention = [[1.0 if (j == span[0]) == (k in has) else 0.0
+                      for j in range(len(job.pieces) + 1)] for k in range(len(job.hypothesis))]
+    _, cands = steps._splices(engine, job)
+    assert all("has" in c.text.split() for c in cands)

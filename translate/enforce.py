@@ -591,6 +591,10 @@ def _splices(engine: Engine, job: Job) -> tuple[int, list[Candidate]]:
         for b in dict.fromkeys([own, *bounds[i:i + SPLICE_WORDS + 1]]):
             words = sum(a <= k < b for k in bounds) - sum(a <= k < own for k in bounds)
             spans.setdefault((a, b), -abs(words) - 0.01 * rank)
+    # what the model wrote for a term has a content word: a splice never takes out only
+    # "has" or "the" (attention often rests on the next source word, not the one rendered)
+    spans = {(a, b): v for (a, b), v in spans.items() if a == b or any(
+        w.lower() not in STOPWORDS for w in engine.detokenize(hyp[a:b]).split())}
     missing = len(job.unmet())
     cands, seen = [], set()
     # closest first; the first that meets the term and loses nothing wins, so the checks
