@@ -216,3 +216,26 @@ def test_a_splice_never_takes_out_only_function_words(tiny_model):
                       for j in range(len(job.pieces) + 1)] for k in range(len(job.hypothesis))]
     _, cands = steps._splices(engine, job)
     assert all("has" in c.text.split() for c in cands)
+
+
+def test_a_word_attending_to_the_term_is_a_place_when_the_peak_loses_content(tiny_model):
+    """"The first fruits of the electric business": 전장's word is "electric" (most of its
+    attention on 전장), though the attention peak starts at "first"."""
+    engine = Engine.load(tiny_model)
+    job = _job(engine, "전장 사업의 매출이 늘었다.", Glossary([Term("전장", "vehicle components")]),
+               "The first fruits of the electric business grew.")
+    span = steps.source_span(engine, job, job.matches[0])
+    starts = [k for k, p in enumerate(job.hypothesis) if steps.starts_piece(p)]
+    bounds = starts + [len(job.hypothesis)]
+    share = {1: 0.6, 5: 0.9}          # word index -> share of its attention on 전장
+    rows = []
+    for w, (lo, hi) in enumerate(zip(bounds, bounds[1:])):
+        on = share.get(w, 0.0)
+        row = [0.0] * (len(job.pieces) + 1)
+        row[span[0]] = on
+        row[next(j for j in range(len(job.pieces)) if j not in span)] = 1.0 - on
+        rows += [row] * (hi - lo)
+    job.attention = rows
+    assert steps.aligned_words(engine, job, job.matches[0], bounds) == [starts[5], starts[1]]
+    job.attention = None
+    assert steps.aligned_words(engine, job, job.matches[0], bounds) == []

@@ -539,6 +539,7 @@ def prefix_repair(engine: Engine, jobs: list[Job], options: DecodeOptions) -> No
 
 SPLICE_WORDS = 2  # words of the model's own rendering that a spliced term may replace
 ALIGNED = 0.3     # a word with this share of its attention on the term's Korean renders it
+RENDERS = 0.5     # ... and with this share it is a place of its own for the term
 
 
 def splice_repair(engine: Engine, jobs: list[Job], options: DecodeOptions) -> None:
@@ -582,6 +583,10 @@ def _splices(engine: Engine, job: Job) -> tuple[int, list[Candidate]]:
     # words start at a word piece, and at the start of what is not locked
     bounds = [k for k in range(job.locked, len(hyp)) if k == job.locked or starts_piece(hyp[k])]
     bounds.append(len(hyp))
+    # then every word that renders the term's Korean by its attention, surest first: tried
+    # only if the places above lose content ("The first fruits of the electric business"
+    # for 전장 사업: the attention peak is on "first", 처음's word; "electric" is 전장's)
+    at = list(dict.fromkeys(at + aligned_words(engine, job, match, bounds)))
     tried = dict(reversed(attempts(engine, job, match)))  # an attempt's span, by its start
     spans: dict[tuple[int, int], float] = {}  # (start, end) -> closeness to the model's own
     for rank, a in enumerate(k for k in at if k in bounds):
@@ -617,6 +622,27 @@ def _splices(engine: Engine, job: Job) -> tuple[int, list[Candidate]]:
     return index, cands
 
 
+def _share(job: Job, span: range, lo: int, hi: int) -> tuple[float, bool]:
+    """(share of the attention of pieces lo..hi on the source span, whether it peaks there)."""
+    n_src = len(job.pieces)
+    rows = [row[:n_src] for row in (job.attention or [])[lo:hi]]
+    if not rows:
+        return 0.0, False
+    mean = [sum(c) / len(rows) for c in zip(*rows)]
+    share = sum(mean[j] for j in span if j < len(mean)) / (sum(mean) or 1.0)
+    return share, max(range(len(mean)), key=mean.__getitem__) in span
+
+
+def aligned_words(engine: Engine, job: Job, match: TermMatch, bounds: list[int]) -> list[int]:
+    """Starts of the words that put most of their attention on the term's Korean (at least
+    RENDERS of it), surest first; none without attention."""
+    if not job.attention:
+        return []
+    span = source_span(engine, job, match)
+    shares = [(_share(job, span, lo, hi)[0], lo) for lo, hi in zip(bounds, bounds[1:])]
+    return [lo for share, lo in sorted(shares, key=lambda x: -x[0]) if share >= RENDERS]
+
+
 def rendered_words(engine: Engine, job: Job, match: TermMatch, starts: list[int]) -> int:
     """How many of the words beginning at ``starts`` (word starts, the first where the term
     goes) render the term's Korean: consecutive words whose attention peaks on its source
@@ -624,15 +650,10 @@ def rendered_words(engine: Engine, job: Job, match: TermMatch, starts: list[int]
     if not job.attention:
         return 0
     span = source_span(engine, job, match)
-    n_src = len(job.pieces)
     count = 0
     for lo, hi in zip(starts[:SPLICE_WORDS], starts[1:SPLICE_WORDS + 1]):
-        rows = [row[:n_src] for row in job.attention[lo:hi]]
-        if not rows:
-            break
-        mean = [sum(c) / len(rows) for c in zip(*rows)]
-        share = sum(mean[j] for j in span if j < len(mean)) / (sum(mean) or 1.0)
-        if max(range(len(mean)), key=mean.__getitem__) not in span and share < ALIGNED:
+        share, peaks = _share(job, span, lo, hi)
+        if not peaks and share < ALIGNED:
             break
         count += 1
     return count
