@@ -239,3 +239,14 @@ def test_a_word_attending_to_the_term_is_a_place_when_the_peak_loses_content(tin
     assert steps.aligned_words(engine, job, job.matches[0], bounds) == [starts[5], starts[1]]
     job.attention = None
     assert steps.aligned_words(engine, job, job.matches[0], bounds) == []
+
+
+def test_a_string_that_is_the_term_alone_is_left_to_the_prefix_step(tiny_model):
+    """"냉난방공조" as a menu label is "HVAC", not the model's words around a splice."""
+    engine = Engine.load(tiny_model)
+    hvac = Glossary([Term("냉난방공조", "HVAC")])
+    for source in ("냉난방공조", " 냉난방공조. "):
+        job = _job(engine, source, hvac, "The refrigerators of the fridge")
+        assert steps._splices(engine, job) == (0, [])
+    [job] = enforce(engine, ["냉난방공조"], [TermMatcher(hvac).find("냉난방공조")], OPTIONS)
+    assert "hvac" in job.text.lower() and job.strategy[0] == "prefix"

@@ -578,6 +578,10 @@ def _splices(engine: Engine, job: Job) -> tuple[int, list[Candidate]]:
     model's own rendering) for one job."""
     at, index = min((placements(engine, job, job.matches[i]), i) for i in job.unmet())
     match = job.matches[index]
+    if not job.source[:match.start].strip() and not job.source[match.end:].strip(" .!?…"):
+        # the Korean is the term alone (a menu label, a cell): the prefix step ends the
+        # English after the term, where a splice would keep the model's other words
+        return index, []
     term = engine.target_pieces(match.term.target)
     hyp, attention = job.hypothesis, job.attention
     # words start at a word piece, and at the start of what is not locked
