@@ -548,14 +548,15 @@ def splice_repair(engine: Engine, jobs: list[Job], options: DecodeOptions) -> No
 
     The model's sentence is kept whole (no hint made it stop early, no continuation can
     wander off), so only the words where the term goes are in question. From each place the
-    term may go (a forbidden rendering, a garbled attempt, the attention) the term replaces 0
-    to SPLICE_WORDS words; the candidates are judged as every other (terms, then lost
-    content), and among equals the one closest to what the model itself wrote for the term
-    wins: the attempt, else the words whose attention rests on the term's Korean. (Scoring
-    the candidates with ``score_batch`` instead cost a quarter of the pipeline's time on
-    term-dense text, re-encoding the source for every candidate, for the same chrF on the
-    held-out sets: docs/notes/speed4.md.) A splice is kept only if it loses nothing the
-    sentence had not lost already; the rest are left to the prefix step, which decodes.
+    term may go (a forbidden rendering, a garbled attempt, the attention peak, then any word
+    with half its attention on the term's Korean) the term replaces 0 to SPLICE_WORDS words;
+    the candidates are judged as every other (terms, then lost content), and among equals the
+    one closest to what the model itself wrote for the term wins: the attempt, else the words
+    whose attention rests on the term's Korean. (Scoring the candidates with ``score_batch``
+    instead cost a quarter of the pipeline's time on term-dense text, re-encoding the source
+    for every candidate, for the same chrF on the held-out sets: docs/notes/speed4.md.) A
+    splice is kept only if it loses nothing the sentence had not lost already; the rest are
+    left to the prefix step, which decodes.
     """
     pending = [job for job in jobs if job.active and job.unmet()]
     for _ in range(max((len(job.active) for job in pending), default=0)):
