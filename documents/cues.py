@@ -236,7 +236,7 @@ def continues(a: Cue, b: Cue) -> bool:
     return _korean_clause_open(tail)
 
 
-def plain(tokens: Sequence[str | Tag]) -> str:
+def plain(tokens: Sequence[str | Tag | Code]) -> str:
     return "".join(t for t in tokens if isinstance(t, str))
 
 
@@ -368,8 +368,7 @@ def unbroken(ws: list[Word], terms: list[str]) -> list[Word]:
         want = term.lower().split()
         i = 0
         while i + len(want) <= len(ws):
-            got = ["".join(p for p in w.parts if isinstance(p, str)).lower()
-                   for w in ws[i:i + len(want)]]
+            got = [plain(w.parts).lower() for w in ws[i:i + len(want)]]
             got[0] = got[0].lstrip("\"'(“‘[")
             if got[:-1] == want[:-1] and got[-1].startswith(want[-1]):
                 joined: list[str | Code] = []
