@@ -461,13 +461,17 @@ def attempts(engine: Engine, job: Job, match: TermMatch) -> list[tuple[int, int]
     return list(dict.fromkeys(sorted(spans) + ([attempt] if attempt else [])))
 
 
-def placements(engine: Engine, job: Job, match: TermMatch) -> list[int]:
+def placements(engine: Engine, job: Job, match: TermMatch,
+               tried: list[tuple[int, int]] | None = None) -> list[int]:
     """Where the forced term may go, best guess first; each place is tried.
 
     The model's own try at the term wins (forcing the term anywhere else would leave both
     in the sentence); the attention estimate is the second place, or the only one.
+    ``tried``: the match's :func:`attempts`, where the caller has them already.
     """
-    places = [a for a, _ in attempts(engine, job, match)] + [attention_start(engine, job, match)]
+    if tried is None:
+        tried = attempts(engine, job, match)
+    places = [a for a, _ in tried] + [attention_start(engine, job, match)]
     return list(dict.fromkeys(places))[:MAX_PLACES]
 
 
@@ -577,7 +581,9 @@ def splice_repair(engine: Engine, jobs: list[Job], options: DecodeOptions) -> No
 def _splices(engine: Engine, job: Job) -> tuple[int, list[Candidate]]:
     """(the leftmost missing match, its spliced candidates, scored by closeness to the
     model's own rendering) for one job."""
-    at, index = min((placements(engine, job, job.matches[i]), i) for i in job.unmet())
+    unmet = job.unmet()
+    tried = {i: attempts(engine, job, job.matches[i]) for i in unmet}
+    at, index = min((placements(engine, job, job.matches[i], tried[i]), i) for i in unmet)
     match = job.matches[index]
     if not job.source[:match.start].strip() and not job.source[match.end:].strip(" .!?…"):
         # the Korean is the term alone (a menu label, a cell): the prefix step ends the
@@ -592,11 +598,11 @@ def _splices(engine: Engine, job: Job) -> tuple[int, list[Candidate]]:
     # only if the places above lose content ("The first fruits of the electric business"
     # for 전장 사업: the attention peak is on "first", 처음's word; "electric" is 전장's)
     at = list(dict.fromkeys(at + aligned_words(engine, job, match, bounds)))
-    tried = dict(reversed(attempts(engine, job, match)))  # an attempt's span, by its start
+    own_try = dict(reversed(tried[index]))  # an attempt's span, by its start
     spans: dict[tuple[int, int], float] = {}  # (start, end) -> closeness to the model's own
     for rank, a in enumerate(k for k in at if k in bounds):
         i = bounds.index(a)
-        own = tried.get(a) or bounds[min(i + rendered_words(engine, job, match, bounds[i:]),
+        own = own_try.get(a) or bounds[min(i + rendered_words(engine, job, match, bounds[i:]),
                                          len(bounds) - 1)]
         for b in dict.fromkeys([own, *bounds[i:i + SPLICE_WORDS + 1]]):
             words = sum(a <= k < b for k in bounds) - sum(a <= k < own for k in bounds)
@@ -605,7 +611,7 @@ def _splices(engine: Engine, job: Job) -> tuple[int, list[Candidate]]:
     # "has" or "the" (attention often rests on the next source word, not the one rendered)
     spans = {(a, b): v for (a, b), v in spans.items() if a == b or any(
         w.lower() not in STOPWORDS for w in engine.detokenize(hyp[a:b]).split())}
-    missing = len(job.unmet())
+    missing = len(unmet)
     cands, seen = [], set()
     # closest first; the first that meets the term and loses nothing wins, so the checks
     # of the others are not needed
